@@ -1,0 +1,260 @@
+"""The Python API: ``Index``, the one object a caller needs.
+
+    from searchkit import Index
+
+    with Index.open("index") as index:
+        results = index.search("French instructors", filters={"country": ["UA"]})
+        for hit in results.hits:
+            print(hit.title, hit.score)
+
+Everything it returns is a frozen dataclass from ``searchkit.model``; no Whoosh object
+escapes. An Index is safe to share between threads: each thread searches with its own
+searcher, opened on the newest committed state of the index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+from . import model
+from .config import ExtractConfig, default_config_path, load_config
+from .engine.schema import SETTINGS_FILE
+from .engine.store import Store, stored_document
+from .errors import DocumentNotFoundError, IndexMissingError, SchemaVersionError, UsageError
+from .search.searcher import (
+    DATE_INTERVALS,
+    FILTER_FACETS,
+    SORTS,
+    SearchContext,
+    SearchRequest,
+    coerce_date,
+)
+
+DEFAULT_INDEX = "index"
+INDEX_ENV = "SEARCHKIT_INDEX"
+
+
+def default_index_path() -> Path:
+    """``$SEARCHKIT_INDEX`` if set, else ``./index``."""
+    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
+
+
+_OUR_FILES = frozenset({"searchkit.json", "manifest.json", "manifest.json.tmp",
+                        "searchkit.json.tmp", "writer.json"})
+
+
+def _is_index_file(name: str) -> bool:
+    return name in _OUR_FILES or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(
+        (".toc", ".seg")
+    )
+
+
+def _clear_index_files(path: Path) -> None:
+    """Remove an old index's files, refusing to touch a folder that holds anything else."""
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise UsageError(f"{path} is a file, not an index directory")
+    foreign = [e.name for e in path.iterdir() if not _is_index_file(e.name)
+               and e.name not in (".gitkeep", "searchkit.toml")]
+    if foreign:
+        raise UsageError(
+            f"{path} holds other files ({', '.join(sorted(foreign)[:3])}...): choose an empty "
+            "folder or an existing index for --index"
+        )
+    for entry in path.iterdir():
+        if _is_index_file(entry.name):
+            entry.unlink()
+
+
+class Index:
+    """A searchkit index on disk. Open with ``Index.open`` or make one with ``Index.create``."""
+
+    def __init__(self, store: Store, config_path: Path | None = None):
+        self._store = store
+        self._config_path = config_path
+        self._local = threading.local()
+        self._contexts: list[SearchContext] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None,
+             config: str | os.PathLike | None = None) -> Index:
+        """Open an existing index; IndexMissingError says how to build one."""
+        index_dir = Path(path) if path is not None else default_index_path()
+        store = Store.open(index_dir)
+        return cls(store, Path(config) if config else None)
+
+    @classmethod
+    def create(cls, path: str | os.PathLike | None = None, *, stemming: bool = True,
+               config: str | os.PathLike | None = None) -> Index:
+        """Create an empty index at ``path``, replacing any index files already there."""
+        index_dir = Path(path) if path is not None else default_index_path()
+        _clear_index_files(index_dir)
+        return cls(Store.create(index_dir, stemming=stemming), Path(config) if config else None)
+
+    @classmethod
+    def open_or_create(cls, path: str | os.PathLike | None = None, *, rebuild: bool = False,
+                       stemming: bool = True,
+                       config: str | os.PathLike | None = None) -> Index:
+        """Open the index at ``path``, creating it if there is none. With ``rebuild``, an
+        index of an incompatible version is replaced instead of refused."""
+        index_dir = Path(path) if path is not None else default_index_path()
+        if not (index_dir / SETTINGS_FILE).exists():
+            return cls.create(index_dir, stemming=stemming, config=config)
+        try:
+            return cls.open(index_dir, config)
+        except SchemaVersionError:
+            if not rebuild:
+                raise
+            return cls.create(index_dir, stemming=stemming, config=config)
+        except IndexMissingError:
+            return cls.create(index_dir, stemming=stemming, config=config)
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    def config(self) -> ExtractConfig:
+        """The extraction config in force: ``--config``, or searchkit.toml beside the index."""
+        return load_config(self._config_path or default_config_path(self.path))
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def update(self, paths: Iterable[str | os.PathLike], *, prune: bool = False,
+               rebuild: bool = False, jobs: int = 0, lock_timeout: float = 0.0,
+               progress: Callable[[int, int], None] | None = None) -> model.UpdateReport:
+        """Index new and changed files under ``paths``; see ``engine.updater``."""
+        from .engine.updater import run_update
+
+        return run_update(self._store, [str(p) for p in paths], self.config(), prune=prune,
+                          rebuild=rebuild, jobs=jobs, lock_timeout=lock_timeout,
+                          progress=progress)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _context(self) -> SearchContext:
+        """This thread's searcher, reopened when a newer commit exists."""
+        if self._closed:
+            raise UsageError("the index is closed")
+        generation = self._store.generation
+        ctx = getattr(self._local, "context", None)
+        if ctx is None or getattr(self._local, "generation", None) != generation:
+            searcher = self._store.ix.searcher()
+            ctx = SearchContext(str(self.path), searcher, self._store.settings)
+            with self._lock:
+                old = getattr(self._local, "context", None)
+                if old is not None:
+                    self._contexts.remove(old)
+                    old.close()
+                self._contexts.append(ctx)
+            self._local.context = ctx
+            self._local.generation = generation
+        return ctx
+
+    def search(self, query: str = "", *, filters: Mapping[str, Sequence[str] | str] | None = None,
+               facets: Sequence[str] = model.DEFAULT_FACETS, sort: str = "relevance",
+               limit: int = 10, page: int = 1, since: str | dt.date | None = None,
+               until: str | dt.date | None = None, facet_limit: int = 10,
+               date_interval: str = "month", raw: bool = False,
+               match: str = "all") -> model.SearchResults:
+        """Ranked hits for ``query`` plus facet counts over all matching documents.
+
+        ``filters`` maps a facet (actor, country, source_type, source, language) to the values
+        to keep: OR within a facet, AND across facets. ``since``/``until`` take YYYY, YYYY-MM
+        or YYYY-MM-DD. ``raw`` turns off the safe query mode; ``match="any"`` ranks documents
+        with any of the words instead of requiring all of them.
+        """
+        request = _request(query, filters or {}, facets, sort, limit, page, since, until,
+                           facet_limit, date_interval, raw, match)
+        return self._context().search(request)
+
+    def facets(self, query: str = "", *, filters=None, facets=model.FACET_NAMES,
+               facet_limit: int = 10, date_interval: str = "month", **kwargs) -> tuple[
+                   model.Facet, ...]:
+        """Facet counts over the whole index, or over the documents matching ``query``."""
+        return self.search(query, filters=filters, facets=facets, limit=0,
+                           facet_limit=facet_limit, date_interval=date_interval,
+                           **kwargs).facets
+
+    def _docnum(self, ctx: SearchContext, doc_id: str) -> int:
+        searcher = ctx.searcher
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            path = os.path.abspath(doc_id) if os.path.exists(doc_id) else doc_id
+            docnum = searcher.document_number(path=path)
+        if docnum is None:
+            raise DocumentNotFoundError(
+                f"no document with id {doc_id!r}: ids are shown by `searchkit search`"
+            )
+        return docnum
+
+    def get(self, doc_id: str) -> model.Document:
+        """The stored document with this id (or the first document of this file path)."""
+        ctx = self._context()
+        return stored_document(ctx.searcher.stored_fields(self._docnum(ctx, doc_id)))
+
+    def similar(self, doc_id: str, limit: int = 10) -> tuple[model.Hit, ...]:
+        """Documents most like the given one (shared distinctive terms)."""
+        ctx = self._context()
+        return tuple(ctx.similar(self._docnum(ctx, doc_id), limit))
+
+    def stats(self, facet_limit: int = 5) -> model.IndexStats:
+        """Document count, size on disk, last update and the top values of each facet."""
+        ctx = self._context()
+        facets = self.facets(facet_limit=facet_limit, date_interval="year")
+        return model.IndexStats(
+            path=str(self.path),
+            documents=ctx.searcher.doc_count(),
+            size_bytes=self._store.size_bytes(),
+            segments=len(ctx.searcher.reader().leaf_readers()),
+            last_update=self._store.last_update(),
+            schema_version=self._store.settings.schema_version,
+            facets=facets,
+        )
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            for ctx in self._contexts:
+                ctx.close()
+            self._contexts.clear()
+            self._closed = True
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _request(query, filters, facets, sort, limit, page, since, until, facet_limit,
+             date_interval, raw, match) -> SearchRequest:
+    unknown = [f for f in filters if f not in FILTER_FACETS]
+    if unknown:
+        raise UsageError(f"unknown filter {unknown[0]!r}: use one of {', '.join(FILTER_FACETS)}")
+    bad = [f for f in facets if f not in model.FACET_NAMES]
+    if bad:
+        raise UsageError(f"unknown facet {bad[0]!r}: use one of {', '.join(model.FACET_NAMES)}")
+    if sort not in SORTS:
+        raise UsageError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if date_interval not in DATE_INTERVALS:
+        raise UsageError(f"unknown date interval {date_interval!r}: use year or month")
+    if match not in ("all", "any"):
+        raise UsageError(f"unknown match {match!r}: use all or any")
+    if limit < 0 or page < 1 or facet_limit < 0:
+        raise UsageError("limit and facet limit must be >= 0, page >= 1")
+    normalised = {f: [v] if isinstance(v, str) else list(v) for f, v in filters.items()}
+    since_date, until_date = coerce_date(since), coerce_date(until, end=True)
+    if since_date and until_date and since_date > until_date:
+        raise UsageError(f"--since {since_date} is after --until {until_date}")
+    return SearchRequest(query, normalised, since_date, until_date, tuple(facets),
+                         facet_limit, date_interval, sort, limit, page, raw, match)

@@ -1,0 +1,1 @@
+"""The Whoosh index behind our API: schema, analysis, storage, manifest and updates."""

@@ -1,0 +1,187 @@
+"""The index directory: opening and creating it, the write lock, durable commits, and the
+mapping between our Documents and Whoosh's stored fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+
+from ..errors import IndexDamagedError, IndexIOError, IndexLockedError, IndexMissingError
+from ..model import Document, Mention
+from .analysis import language_field
+from .schema import IndexSettings, build_schema, read_settings, write_settings
+
+HOLDER_FILE = "writer.json"
+
+
+class Store:
+    """An open searchkit index directory."""
+
+    def __init__(self, path: Path, ix, settings: IndexSettings):
+        self.path = path
+        self.ix = ix
+        self.settings = settings
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        settings = read_settings(path)
+        try:
+            ix = FileStorage(str(path)).open_index()
+        except whoosh_index.EmptyIndexError:
+            raise IndexMissingError(
+                f"no searchkit index at {path}: run `searchkit index PATH` to build one"
+            ) from None
+        except Exception as exc:
+            raise IndexDamagedError(
+                f"the index at {path} cannot be read ({type(exc).__name__}: {exc}); "
+                "run `searchkit check --repair`"
+            ) from None
+        return cls(path, ix, settings)
+
+    @classmethod
+    def create(cls, path: Path, stemming: bool = True) -> Store:
+        """Create an empty index, replacing whatever index files were there."""
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            settings = write_settings(path, IndexSettings(stemming=stemming))
+            ix = FileStorage(str(path)).create_index(build_schema(settings))
+        except OSError as exc:
+            raise IndexIOError(f"cannot create an index in {path}: {exc.strerror or exc}") from None
+        return cls(path, ix, settings)
+
+    @property
+    def generation(self) -> int:
+        return self.ix.latest_generation()
+
+    def writer(self, lock_timeout: float):
+        """A Whoosh writer, waiting up to ``lock_timeout`` seconds for the write lock.
+
+        The lock is an flock, so the kernel releases it when a writer dies: a lock left by a
+        killed process is never stale. The holder file only says who holds a live lock.
+        """
+        try:
+            writer = self.ix.writer(timeout=lock_timeout, delay=0.1, limitmb=128)
+        except LockError:
+            raise IndexLockedError(self._locked_message(lock_timeout)) from None
+        holder = {"pid": os.getpid(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        try:
+            (self.path / HOLDER_FILE).write_text(json.dumps(holder), encoding="utf-8")
+        except OSError:
+            pass  # only informative; a read-only dir fails at commit with a clear message
+        return writer
+
+    def _locked_message(self, lock_timeout: float) -> str:
+        try:
+            holder = json.loads((self.path / HOLDER_FILE).read_text(encoding="utf-8"))
+            who = f"process {holder['pid']} (writing since {holder['since']})"
+        except (OSError, ValueError, KeyError):
+            who = "another process"
+        return (
+            f"the index at {self.path} is locked by {who}; waited {lock_timeout:g}s. Wait for "
+            "it to finish, or raise --lock-timeout"
+        )
+
+    def sync(self) -> None:
+        """fsync every index file and the directory, so a reported commit survives a crash."""
+        for entry in os.scandir(self.path):
+            if entry.is_file():
+                try:
+                    fd = os.open(entry.path, os.O_RDONLY)
+                except OSError:
+                    continue
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def size_bytes(self) -> int:
+        return sum(e.stat().st_size for e in os.scandir(self.path) if e.is_file())
+
+    def last_update(self) -> dt.datetime | None:
+        tocs = [e for e in os.scandir(self.path) if e.name.endswith(".toc")]
+        if not tocs:
+            return None
+        newest = max(e.stat().st_mtime for e in tocs)
+        return dt.datetime.fromtimestamp(newest).replace(microsecond=0)
+
+
+def document_fields(doc: Document, settings: IndexSettings, content_hash: str,
+                    mtime: tuple[int, int], config: str) -> dict:
+    """The Whoosh fields of one document."""
+    lang = language_field(doc.language) if settings.stemming else "xx"
+    published = dt.datetime.combine(doc.published, dt.time()) if doc.published else None
+    extra = {
+        "record": doc.record,
+        "actors": doc.actors,
+        "countries": doc.countries,
+        "source": doc.source,
+        "source_type": doc.source_type,
+        "language": doc.language,
+        "authors": doc.authors,
+        "category": doc.category,
+        "cited_sources": doc.cited_sources,
+        "evidence": [m.to_dict() for m in doc.evidence],
+        "config": config,
+    }
+    fields = {
+        "id": doc.id,
+        "path": doc.path,
+        "url": doc.url,
+        "title": doc.title,
+        "body": doc.body,
+        "extra": json.dumps(extra, ensure_ascii=False),
+        "content_hash": content_hash,
+        "mtime": mtime,
+        "source_type": doc.source_type,
+        "language": doc.language,
+        f"title_{lang}": doc.title,
+        f"body_{lang}": doc.body,
+    }
+    if doc.actors:
+        fields["actor"] = ",".join(doc.actors)
+        fields["actor_words"] = "\n".join(doc.actors)
+    if doc.countries:
+        fields["country"] = ",".join(doc.countries)
+    if doc.source:
+        fields["source"] = doc.source.replace(",", " ")
+    if published:
+        fields["published"] = published
+        fields["year"] = f"{published:%Y}"
+        fields["month"] = f"{published:%Y-%m}"
+    return fields
+
+
+def stored_document(stored: dict) -> Document:
+    """Rebuild a Document from a hit's stored fields."""
+    extra = json.loads(stored.get("extra") or "{}")
+    published = stored.get("published")
+    return Document(
+        id=stored["id"],
+        path=stored["path"],
+        record=extra.get("record"),
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        url=stored.get("url", ""),
+        published=published.date() if published else None,
+        source=extra.get("source", ""),
+        source_type=extra.get("source_type", "unknown"),
+        language=extra.get("language", "und"),
+        actors=tuple(extra.get("actors", ())),
+        countries=tuple(extra.get("countries", ())),
+        authors=tuple(extra.get("authors", ())),
+        category=extra.get("category", ""),
+        cited_sources=tuple(extra.get("cited_sources", ())),
+        evidence=tuple(Mention(**m) for m in extra.get("evidence", ())),
+    )

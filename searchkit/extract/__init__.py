@@ -1,0 +1,1 @@
+"""Files -> documents: reading formats, then language, date, source, actors and countries."""

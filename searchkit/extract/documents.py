@@ -1,0 +1,151 @@
+"""Turn a raw article into a Document: language, date, source, actors and countries.
+
+Explicit metadata (front matter, JSON fields) always wins over extraction. Every facet value
+carries its evidence, a Mention saying which text and rule it came from, so `extract
+--explain` can show it and a config change can re-derive facets without re-reading files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+
+from ..config import ExtractConfig
+from ..model import Document, Mention
+from .formats import RawArticle
+from .language import UNDETERMINED, detect_language, normalise_language
+
+ACTOR_KINDS = ("person", "organisation", "actor")
+
+
+def document_id(path: str, record: int | None) -> str:
+    """A short stable id: the same file (and record) always gets the same id."""
+    key = path if record is None else f"{path}\0{record}"
+    return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def _language(article: RawArticle, text: str) -> Mention:
+    declared = article.meta.get("language")
+    if declared:
+        return Mention("language", normalise_language(declared), declared, "metadata")
+    detected = detect_language(text)
+    page_lang = getattr(article.html, "language", "")
+    if detected.value == UNDETERMINED and page_lang:
+        return Mention("language", normalise_language(page_lang), page_lang, "html lang attribute")
+    return detected
+
+
+def _date(article: RawArticle, url: str) -> Mention | None:
+    from .dates import date_from_url, find_dateline, parse_date
+
+    declared = article.meta.get("date")
+    if declared:
+        parsed = parse_date(declared)
+        if parsed:
+            return Mention("date", parsed.isoformat(), declared, "metadata")
+    if article.html is not None and article.html.published_evidence is not None:
+        return article.html.published_evidence
+    dateline = find_dateline(article.body)
+    if dateline:
+        return dateline
+    from_url = date_from_url(url) if url else None
+    if from_url:
+        return Mention("date", from_url.isoformat(), url, "url")
+    return None
+
+
+def _countries(article: RawArticle, text: str, lang: str, config: ExtractConfig) -> list[Mention]:
+    from .countries import find_countries, resolve_country
+
+    declared = article.meta.get("countries")
+    if declared:
+        mentions = []
+        for name in declared:
+            code = config.country_aliases.get(name) or resolve_country(name)
+            if code:
+                mentions.append(Mention("country", code, name, "metadata"))
+        return mentions
+    return find_countries(text, lang, extra_aliases=config.country_aliases or None)
+
+
+def _actors(article: RawArticle, lang: str) -> list[Mention]:
+    from .actors import find_actors
+
+    declared = article.meta.get("actors")
+    if declared:
+        return [Mention("actor", name, name, "metadata") for name in declared]
+    return find_actors(article.body, lang, title=article.title)
+
+
+def _source(article: RawArticle, url: str, config: ExtractConfig) -> tuple[str, Mention]:
+    from .sources import classify_source
+
+    html = article.html
+    info = classify_source(
+        url=url,
+        site_name=article.meta.get("source") or getattr(html, "site_name", ""),
+        declared_type=article.meta.get("source_type", ""),
+        page_type=getattr(html, "page_type", ""),
+        extra_domains=config.source_domains or None,
+    )
+    name = article.meta.get("source") or info.source
+    return name, Mention("source_type", info.source_type, name or url, info.reason)
+
+
+def _ranked(values: Iterable[str]) -> tuple[str, ...]:
+    """Distinct values, most frequent first, ties in order of first appearance."""
+    counts = Counter(values)  # keeps first-appearance order; sorted() is stable
+    return tuple(sorted(counts, key=lambda v: -counts[v]))
+
+
+def derive_actors(mentions: Iterable[Mention], config: ExtractConfig) -> tuple[str, ...]:
+    """The actor facet values from the evidence, after the user's aliases and ignores."""
+    names = []
+    for m in mentions:
+        if m.kind not in ACTOR_KINDS:
+            continue
+        name = config.actor_aliases.get(m.value, m.value)
+        if name and name not in config.ignore_actors:
+            names.append(name.replace(",", " ").strip())
+    return _ranked(names)
+
+
+def derive_countries(mentions: Iterable[Mention]) -> tuple[str, ...]:
+    return _ranked(m.value for m in mentions if m.kind == "country")
+
+
+def build_document(article: RawArticle, path: str, config: ExtractConfig) -> Document:
+    """Extract every facet of one article."""
+    title, body = article.title.strip(), article.body.strip()
+    text = f"{title}\n\n{body}" if title else body
+    html = article.html
+    url = article.meta.get("url") or getattr(html, "url", "")
+
+    language = _language(article, body or title)
+    date = _date(article, url)
+    source, source_type = _source(article, url, config)
+    actors = _actors(article, language.value)
+    countries = _countries(article, text, language.value, config)
+    evidence = (language, source_type, *([date] if date else []), *actors, *countries)
+
+    authors = article.meta.get("authors") or list(getattr(html, "authors", ()) or ())
+    return Document(
+        id=document_id(path, article.record),
+        path=path,
+        record=article.record,
+        title=title,
+        body=body,
+        url=url,
+        published=dt.date.fromisoformat(date.value) if date else None,
+        source=source,
+        source_type=source_type.value,
+        language=language.value,
+        actors=derive_actors(actors, config),
+        countries=derive_countries(countries),
+        authors=tuple(authors),
+        category=article.meta.get("category", ""),
+        cited_sources=_ranked(m.value for m in actors if m.kind == "cited_source"),
+        evidence=evidence,
+    )

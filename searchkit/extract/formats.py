@@ -1,0 +1,212 @@
+"""Read one file into raw articles: text and explicit metadata, before any extraction.
+
+Formats: plain text and Markdown (optional front matter), HTML, JSON (one article or a list)
+and JSON Lines (one article per line). A JSON record's fields are mapped from the common
+names news exports use; see ``FIELD_NAMES`` and the README.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UnreadableFileError
+from .encoding import decode
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+
+#: Our metadata key -> the record field names that supply it, first match wins.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "name"),
+    "body": ("text", "body", "content", "maintext", "articleBody", "article", "full_text",
+             "short_description", "description", "summary", "abstract"),
+    "date": ("date", "published", "date_publish", "published_at", "publishedAt", "pubDate",
+             "datePublished", "publish_date", "pub_date", "created_at", "timestamp"),
+    "url": ("url", "link", "canonical_url", "uri"),
+    "source": ("source", "site", "source_domain", "site_name", "publisher", "outlet", "domain"),
+    "source_type": ("source_type", "sourcetype", "media_type"),
+    "authors": ("authors", "author", "byline", "creator"),
+    "category": ("category", "section", "topic", "categories"),
+    "actors": ("actors", "people", "persons", "organizations", "entities"),
+    "countries": ("countries", "country"),
+    "language": ("language", "lang", "locale"),
+}
+LIST_KEYS = frozenset({"authors", "actors", "countries"})
+FRONT_MATTER_KEYS = frozenset(FIELD_NAMES) - {"body"}
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as read from its file: text plus the metadata the file states explicitly."""
+
+    title: str
+    body: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    record: int | None = None  # line number in a JSONL file, position in a JSON list
+    html: Any = None  # the HtmlArticle a page was parsed into
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    record: int
+    reason: str
+
+
+def _as_text(value: Any) -> str:
+    """A record value as text: strings as they are, numbers as text, names from objects."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict):
+        return _as_text(value.get("name") or value.get("title") or value.get("@value"))
+    if isinstance(value, list):
+        return "\n\n".join(t for t in (_as_text(v) for v in value) if t)
+    return ""
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [t for t in (_as_text(v) for v in value) if t]
+    text = _as_text(value)
+    if not text:
+        return []
+    text = re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)
+    return [p.strip() for p in re.split(r",|;|\band\b", text) if p.strip()]
+
+
+def map_record(record: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """Map a JSON object's fields to (title, body, metadata) using FIELD_NAMES."""
+    found: dict[str, Any] = {}
+    lowered = {k.lower(): v for k, v in record.items() if isinstance(k, str)}
+    for key, names in FIELD_NAMES.items():
+        for name in names:
+            value = record.get(name, lowered.get(name.lower()))
+            if value in (None, "", []):
+                continue
+            found[key] = _as_list(value) if key in LIST_KEYS else _as_text(value)
+            if found[key]:
+                break
+            del found[key]
+    title = found.pop("title", "")
+    body = found.pop("body", "")
+    return title, body, found
+
+
+def _records_to_articles(obj: Any, record: int | None) -> RawArticle:
+    if not isinstance(obj, dict):
+        raise UnreadableFileError(f"expected a JSON object, found {type(obj).__name__}")
+    title, body, meta = map_record(obj)
+    if not title and not body:
+        raise UnreadableFileError(
+            "no text field (title/headline or text/body/content/maintext/short_description)"
+        )
+    return RawArticle(title=title, body=body, meta=meta, record=record)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def _parse_front_matter(block: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    last_key = None
+    for line in block.splitlines():
+        item = re.match(r"^\s*-\s+(.*)$", line)
+        if item and last_key in LIST_KEYS:
+            meta.setdefault(last_key, []).append(item.group(1).strip().strip("'\""))
+            continue
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
+        if not m:
+            continue
+        key = m.group(1).lower().replace("-", "_")
+        key = next((k for k, names in FIELD_NAMES.items() if key in names or key == k), key)
+        if key not in FRONT_MATTER_KEYS:
+            last_key = None
+            continue
+        value = m.group(2).strip()
+        last_key = key
+        if key in LIST_KEYS:
+            value = value.strip("[]")
+            meta[key] = [v.strip().strip("'\"") for v in value.split(",") if v.strip()]
+        else:
+            meta[key] = value.strip("'\"")
+    return meta
+
+
+def read_text(text: str, markdown: bool) -> RawArticle:
+    """Front matter (optional), then the first non-empty line as title, the rest as body."""
+    meta: dict[str, Any] = {}
+    m = _FRONT_MATTER.match(text)
+    if m:
+        meta = _parse_front_matter(m.group(1))
+        text = text[m.end():]
+    lines = text.strip().splitlines()
+    if meta.get("title"):
+        return RawArticle(title=meta.pop("title"), body="\n".join(lines).strip(), meta=meta)
+    if not lines:
+        raise UnreadableFileError("empty file")
+    title = re.sub(r"^#+\s*", "", lines[0].strip()) if markdown else lines[0].strip()
+    return RawArticle(title=title, body="\n".join(lines[1:]).strip(), meta=meta)
+
+
+def read_html(raw: bytes) -> RawArticle:
+    from .html import parse_html
+
+    page = parse_html(raw)
+    if not page.text.strip() and not page.title.strip():
+        raise UnreadableFileError("HTML page with no article text")
+    return RawArticle(title=page.title, body=page.text, meta={}, html=page)
+
+
+def iter_jsonl(raw: bytes) -> Iterator[RawArticle | BadRecord]:
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(decode(line))
+            yield _records_to_articles(obj, number)
+        except UnreadableFileError as exc:
+            yield BadRecord(number, str(exc))
+        except ValueError as exc:
+            yield BadRecord(number, f"invalid JSON ({exc.args[0].split(':')[0]})")
+
+
+def read_file(path: Path, raw: bytes) -> Iterator[RawArticle | BadRecord]:
+    """Yield the articles of one file, and a BadRecord for each record that cannot be read.
+
+    Raises UnreadableFileError when the whole file is unusable (binary, empty, broken JSON).
+    """
+    suffix = path.suffix.lower()
+    if not raw.strip():
+        raise UnreadableFileError("empty file")
+    if suffix in JSONL_SUFFIXES:
+        yield from iter_jsonl(raw)
+    elif suffix in HTML_SUFFIXES:
+        yield read_html(raw)
+    elif suffix in JSON_SUFFIXES:
+        try:
+            obj = json.loads(decode(raw))
+        except ValueError as exc:
+            raise UnreadableFileError(f"invalid JSON ({exc.args[0]})") from None
+        if isinstance(obj, list):
+            for position, item in enumerate(obj, start=1):
+                try:
+                    yield _records_to_articles(item, position)
+                except UnreadableFileError as exc:
+                    yield BadRecord(position, str(exc))
+        else:
+            yield _records_to_articles(obj, None)
+    else:
+        yield read_text(decode(raw), markdown=suffix in {".md", ".markdown"})

@@ -1,0 +1,80 @@
+"""Extract every document of one file; the unit of work of an indexing worker.
+
+Nothing raised by one file escapes: whatever goes wrong becomes a SkippedFile with a
+one-line reason, and the run goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import ExtractConfig
+from ..errors import UnreadableFileError
+from ..model import Document, SkippedFile
+from .documents import build_document
+from .formats import JSONL_SUFFIXES, BadRecord, read_file
+
+#: Larger files are skipped (JSON Lines excepted: a large export is many small articles).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileExtraction:
+    """The documents of one file, the records that were skipped, and the file's identity."""
+
+    path: str
+    documents: tuple[Document, ...]
+    skipped: tuple[SkippedFile, ...]
+    content_hash: str = ""
+    mtime_ns: int = 0
+    size: int = 0
+
+
+def _read(path: Path) -> tuple[bytes, os.stat_result]:
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
+            raise UnreadableFileError(
+                f"file too large ({stat.st_size / 2**20:.0f} MB; the limit is "
+                f"{MAX_FILE_BYTES // 2**20} MB)"
+            )
+        with path.open("rb") as fh:
+            return fh.read(), stat
+    except PermissionError:
+        raise UnreadableFileError("permission denied") from None
+    except FileNotFoundError:
+        raise UnreadableFileError("file disappeared before it could be read") from None
+    except IsADirectoryError:
+        raise UnreadableFileError("is a directory") from None
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read ({exc.strerror or exc})") from None
+
+
+def extract_file(path: str, config: ExtractConfig) -> FileExtraction:
+    """Read and extract one file. Never raises for a bad file: see ``skipped``."""
+    documents: list[Document] = []
+    skipped: list[SkippedFile] = []
+    try:
+        raw, stat = _read(Path(path))
+    except UnreadableFileError as exc:
+        return FileExtraction(path, (), (SkippedFile(path, str(exc)),))
+    digest = hashlib.sha1(raw).hexdigest()
+    try:
+        for item in read_file(Path(path), raw):
+            if isinstance(item, BadRecord):
+                skipped.append(SkippedFile(f"{path}:{item.record}", item.reason))
+                continue
+            try:
+                documents.append(build_document(item, path, config))
+            except Exception as exc:  # an extractor bug must not stop the run: report it
+                where = path if item.record is None else f"{path}:{item.record}"
+                reason = f"extraction failed ({type(exc).__name__}: {exc})"
+                skipped.append(SkippedFile(where, reason))
+    except UnreadableFileError as exc:
+        skipped.append(SkippedFile(path, str(exc)))
+    return FileExtraction(
+        path, tuple(documents), tuple(skipped), digest, stat.st_mtime_ns, stat.st_size
+    )

@@ -1,0 +1,190 @@
+"""The public value types: frozen dataclasses that cross the API boundary.
+
+Nothing here knows about Whoosh; the engine copies its results into these types before a
+searcher closes, so callers never hold engine objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+#: The facets a search can count, in display order; DEFAULT_FACETS are counted unless told.
+FACET_NAMES = ("actor", "country", "date", "source_type", "source", "language")
+DEFAULT_FACETS = ("actor", "country", "date", "source_type", "language")
+
+#: The documented set of source types (see README, "Source types").
+SOURCE_TYPES = ("news", "wire", "tv", "radio", "magazine", "blog", "social", "official", "unknown")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return value
+
+
+class _ToDict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (dates as ISO strings, tuples as lists)."""
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Mention(_ToDict):
+    """One piece of evidence for a facet value: what was found, where, and by which rule.
+
+    ``kind`` is the facet or entity kind ("person", "organisation", "cited_source", "country",
+    "date", "source_type", "language"); ``value`` the canonical value ("Emmanuel Macron", "FR");
+    ``text`` the surface text it came from; ``start`` its character offset in the body, or -1
+    when it came from metadata.
+    """
+
+    kind: str
+    value: str
+    text: str
+    rule: str
+    start: int = -1
+
+
+@dataclass(frozen=True)
+class Document(_ToDict):
+    """An article as searchkit stores it: text, metadata and canonical facet values."""
+
+    id: str
+    path: str
+    title: str
+    body: str
+    record: int | None = None  # line of a JSONL file, position in a JSON list
+    url: str = ""
+    published: dt.date | None = None
+    source: str = ""
+    source_type: str = "unknown"
+    language: str = "und"
+    actors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    category: str = ""
+    cited_sources: tuple[str, ...] = ()
+    evidence: tuple[Mention, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class FacetValue(_ToDict):
+    """One value of a facet with the number of matching documents that carry it."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Facet(_ToDict):
+    """Counts for one facet over all matching documents.
+
+    ``missing`` counts matching documents with no value for the facet; ``distinct`` is how
+    many values had a non-zero count before the list was cut to the facet limit.
+    """
+
+    name: str
+    values: tuple[FacetValue, ...]
+    missing: int
+    distinct: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.distinct > len(self.values)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["truncated"] = self.truncated
+        return data
+
+
+@dataclass(frozen=True)
+class Hit(_ToDict):
+    """One ranked result. ``highlights`` are (start, end) character spans in ``snippet``."""
+
+    id: str
+    rank: int
+    score: float
+    title: str
+    path: str
+    url: str
+    published: dt.date | None
+    source: str
+    source_type: str
+    language: str
+    actors: tuple[str, ...]
+    countries: tuple[str, ...]
+    snippet: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResults(_ToDict):
+    """A page of ranked hits plus facet counts over every matching document."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    sort: str
+    hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...]
+    suggestion: str | None
+    took_ms: float
+
+    def facet(self, name: str) -> Facet:
+        """Return the facet called ``name`` (KeyError when it was not requested)."""
+        for facet in self.facets:
+            if facet.name == name:
+                return facet
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class SkippedFile(_ToDict):
+    """A file (or record) that could not be indexed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class UpdateReport(_ToDict):
+    """What one `update` did. Counts are documents; ``skipped`` lists files with reasons."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rederived: int = 0
+    skipped: tuple[SkippedFile, ...] = ()
+    interrupted: bool = False
+    took_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class IndexStats(_ToDict):
+    """Size and content summary of an index."""
+
+    path: str
+    documents: int
+    size_bytes: int
+    segments: int
+    last_update: dt.datetime | None
+    schema_version: int
+    facets: tuple[Facet, ...]
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    """Plain-dict form of any of the types above."""
+    return _jsonable(asdict(obj)) if not hasattr(obj, "to_dict") else obj.to_dict()

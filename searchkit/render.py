@@ -1,0 +1,148 @@
+"""Plain-text views of results for the terminal. Every piece of indexed text passes through
+``clean_text`` first, so control characters and ANSI escapes in articles never reach it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import model
+from .search.snippets import clean_text
+
+BOLD, DIM, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m"
+CSV_COLUMNS = ("rank", "id", "score", "title", "published", "source", "source_type",
+               "language", "countries", "actors", "path", "url", "snippet")
+
+
+def _style(text: str, code: str, colour: bool) -> str:
+    return f"{code}{text}{RESET}" if colour else text
+
+
+def _highlight(snippet: str, spans: Sequence[tuple[int, int]], colour: bool) -> str:
+    if not colour or not spans:
+        return snippet
+    out, last = [], 0
+    for a, b in spans:
+        out.append(snippet[last:a])
+        out.append(f"{BOLD}{YELLOW}{snippet[a:b]}{RESET}")
+        last = b
+    out.append(snippet[last:])
+    return "".join(out)
+
+
+def _hit_lines(hit: model.Hit, colour: bool) -> list[str]:
+    meta = [str(hit.published) if hit.published else "undated"]
+    meta.append(f"{clean_text(hit.source) or 'unknown source'} ({hit.source_type})")
+    meta.append(hit.language)
+    if hit.countries:
+        meta.append(",".join(hit.countries))
+    score = f"  [{hit.score:.2f}]" if hit.score else ""
+    title = clean_text(hit.title) or "(untitled)"
+    lines = [
+        f"{hit.rank:>3}. {_style(title, BOLD, colour)}{score}",
+        "     " + _style(" · ".join(meta) + f" · id {hit.id}", DIM, colour),
+    ]
+    if hit.snippet:
+        lines.append("     " + _highlight(hit.snippet, hit.highlights, colour))
+    lines.append("     " + _style(clean_text(hit.url or hit.path), DIM, colour))
+    return lines
+
+
+def render_hits(hits: Sequence[model.Hit], colour: bool = False) -> str:
+    lines: list[str] = []
+    for hit in hits:
+        lines.extend(_hit_lines(hit, colour))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") if lines else "No similar documents."
+
+
+def render_facets(facets: Sequence[model.Facet]) -> str:
+    lines = []
+    for facet in facets:
+        extra = f", {facet.missing} without" if facet.missing else ""
+        more = f", {facet.distinct - len(facet.values)} more" if facet.truncated else ""
+        lines.append(f"{facet.name} ({facet.distinct} values{more}{extra})")
+        for v in facet.values:
+            label = clean_text(v.label) if v.label != v.value else ""
+            name = clean_text(v.value) + (f" {label}" if label else "")
+            mark = "*" if v.selected else " "
+            lines.append(f"  {mark}{v.count:>6}  {name}")
+    return "\n".join(lines)
+
+
+def render_results(results: model.SearchResults, colour: bool = False) -> str:
+    shown = len(results.hits)
+    first = (results.page - 1) * results.limit + 1
+    head = f"{results.total} result{'s' if results.total != 1 else ''}"
+    if shown:
+        head += f", showing {first}-{first + shown - 1}"
+    head += f" ({results.took_ms:.0f} ms)"
+    lines = [head, ""]
+    if results.suggestion:
+        lines[1:1] = [f"Did you mean: {clean_text(results.suggestion)}", ""]
+    for hit in results.hits:
+        lines.extend(_hit_lines(hit, colour))
+        lines.append("")
+    if results.facets and results.total:
+        lines.append(_style("Facets", BOLD, colour))
+        lines.append(render_facets(results.facets))
+    return "\n".join(lines).rstrip("\n")
+
+
+def render_csv(results: model.SearchResults, writer) -> None:
+    writer.writerow(CSV_COLUMNS)
+    for h in results.hits:
+        writer.writerow([
+            h.rank, h.id, h.score, clean_text(h.title), h.published or "", clean_text(h.source),
+            h.source_type, h.language, ";".join(h.countries), ";".join(h.actors), h.path, h.url,
+            h.snippet,
+        ])
+
+
+def render_document(doc: model.Document) -> str:
+    from .extract.countries import country_label
+
+    countries = ", ".join(f"{c} ({country_label(c)})" for c in doc.countries)
+    rows = [
+        ("id", doc.id),
+        ("title", clean_text(doc.title)),
+        ("path", doc.path if doc.record is None else f"{doc.path}:{doc.record}"),
+        ("url", doc.url),
+        ("published", str(doc.published or "")),
+        ("source", f"{clean_text(doc.source)} ({doc.source_type})"),
+        ("language", doc.language),
+        ("actors", "; ".join(clean_text(a) for a in doc.actors)),
+        ("countries", countries),
+        ("authors", "; ".join(clean_text(a) for a in doc.authors)),
+        ("category", clean_text(doc.category)),
+        ("cited", "; ".join(clean_text(c) for c in doc.cited_sources)),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows if v]
+    body = "\n".join(clean_text(p) for p in doc.body.split("\n") if p.strip())
+    return "\n".join(lines) + "\n\n" + body
+
+
+def render_extraction(doc: model.Document, explain: bool) -> str:
+    text = render_document(doc).split("\n\n", 1)[0]
+    if not explain:
+        return text + "\n"
+    lines = [text, "evidence:"]
+    for m in doc.evidence:
+        where = f" @{m.start}" if m.start >= 0 else ""
+        source = f' from "{clean_text(m.text)}"' if m.text else ""
+        lines.append(f"  {m.kind:<13} {clean_text(m.value)}{source}{where}  [{m.rule}]")
+    return "\n".join(lines) + "\n"
+
+
+def render_stats(stats: model.IndexStats) -> str:
+    size = stats.size_bytes / 2**20
+    lines = [
+        f"index        {stats.path}",
+        f"documents    {stats.documents}",
+        f"size         {size:.1f} MB in {stats.segments} segment(s)",
+        f"last update  {stats.last_update or 'never'}",
+        f"schema       version {stats.schema_version}",
+        "",
+        render_facets(stats.facets),
+    ]
+    return "\n".join(lines)

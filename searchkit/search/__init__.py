@@ -1,0 +1,1 @@
+"""Queries, filters, facet counts, ranking and snippets over an open index."""

@@ -43,13 +43,16 @@ def default_index_path() -> Path:
     return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
 
 
-_OUR_FILES = frozenset({"searchkit.json", "manifest.json", "manifest.json.tmp",
-                        "searchkit.json.tmp", "writer.json"})
+_OUR_FILES = frozenset(
+    {"searchkit.json", "manifest.json", "manifest.json.tmp", "searchkit.json.tmp", "writer.json"}
+)
 
 
 def _is_index_file(name: str) -> bool:
-    return name in _OUR_FILES or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(
-        (".toc", ".seg")
+    return (
+        name in _OUR_FILES
+        or name.startswith(("_MAIN_", "MAIN_"))
+        or name.endswith((".toc", ".seg"))
     )
 
 
@@ -59,8 +62,11 @@ def _clear_index_files(path: Path) -> None:
         return
     if not path.is_dir():
         raise UsageError(f"{path} is a file, not an index directory")
-    foreign = [e.name for e in path.iterdir() if not _is_index_file(e.name)
-               and e.name not in (".gitkeep", "searchkit.toml")]
+    foreign = [
+        e.name
+        for e in path.iterdir()
+        if not _is_index_file(e.name) and e.name not in (".gitkeep", "searchkit.toml")
+    ]
     if foreign:
         raise UsageError(
             f"{path} holds other files ({', '.join(sorted(foreign)[:3])}...): choose an empty "
@@ -85,25 +91,36 @@ class Index:
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None,
-             config: str | os.PathLike | None = None) -> Index:
+    def open(
+        cls, path: str | os.PathLike | None = None, config: str | os.PathLike | None = None
+    ) -> Index:
         """Open an existing index; IndexMissingError says how to build one."""
         index_dir = Path(path) if path is not None else default_index_path()
         store = Store.open(index_dir)
         return cls(store, Path(config) if config else None)
 
     @classmethod
-    def create(cls, path: str | os.PathLike | None = None, *, stemming: bool = True,
-               config: str | os.PathLike | None = None) -> Index:
+    def create(
+        cls,
+        path: str | os.PathLike | None = None,
+        *,
+        stemming: bool = True,
+        config: str | os.PathLike | None = None,
+    ) -> Index:
         """Create an empty index at ``path``, replacing any index files already there."""
         index_dir = Path(path) if path is not None else default_index_path()
         _clear_index_files(index_dir)
         return cls(Store.create(index_dir, stemming=stemming), Path(config) if config else None)
 
     @classmethod
-    def open_or_create(cls, path: str | os.PathLike | None = None, *, rebuild: bool = False,
-                       stemming: bool = True,
-                       config: str | os.PathLike | None = None) -> Index:
+    def open_or_create(
+        cls,
+        path: str | os.PathLike | None = None,
+        *,
+        rebuild: bool = False,
+        stemming: bool = True,
+        config: str | os.PathLike | None = None,
+    ) -> Index:
         """Open the index at ``path``, creating it if there is none. With ``rebuild``, an
         index of an incompatible version is replaced instead of refused."""
         index_dir = Path(path) if path is not None else default_index_path()
@@ -128,15 +145,29 @@ class Index:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def update(self, paths: Iterable[str | os.PathLike], *, prune: bool = False,
-               rebuild: bool = False, jobs: int = 0, lock_timeout: float = 0.0,
-               progress: Callable[[int, int], None] | None = None) -> model.UpdateReport:
+    def update(
+        self,
+        paths: Iterable[str | os.PathLike],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        jobs: int = 0,
+        lock_timeout: float = 0.0,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> model.UpdateReport:
         """Index new and changed files under ``paths``; see ``engine.updater``."""
         from .engine.updater import run_update
 
-        return run_update(self._store, [str(p) for p in paths], self.config(), prune=prune,
-                          rebuild=rebuild, jobs=jobs, lock_timeout=lock_timeout,
-                          progress=progress)
+        return run_update(
+            self._store,
+            [str(p) for p in paths],
+            self.config(),
+            prune=prune,
+            rebuild=rebuild,
+            jobs=jobs,
+            lock_timeout=lock_timeout,
+            progress=progress,
+        )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -147,7 +178,11 @@ class Index:
         generation = self._store.generation
         ctx = getattr(self._local, "context", None)
         if ctx is None or getattr(self._local, "generation", None) != generation:
-            searcher = self._store.ix.searcher()
+            from .search.ranking import ranking_model
+
+            searcher = self._store.ix.searcher(
+                weighting=ranking_model(self._store.settings.languages)
+            )
             ctx = SearchContext(str(self.path), searcher, self._store.settings)
             with self._lock:
                 old = getattr(self._local, "context", None)
@@ -159,30 +194,68 @@ class Index:
             self._local.generation = generation
         return ctx
 
-    def search(self, query: str = "", *, filters: Mapping[str, Sequence[str] | str] | None = None,
-               facets: Sequence[str] = model.DEFAULT_FACETS, sort: str = "relevance",
-               limit: int = 10, page: int = 1, since: str | dt.date | None = None,
-               until: str | dt.date | None = None, facet_limit: int = 10,
-               date_interval: str = "month", raw: bool = False,
-               match: str = "all") -> model.SearchResults:
+    def search(
+        self,
+        query: str = "",
+        *,
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        facets: Sequence[str] = model.DEFAULT_FACETS,
+        sort: str = "relevance",
+        limit: int = 10,
+        page: int = 1,
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
+        facet_limit: int = 10,
+        date_interval: str = "month",
+        raw: bool = False,
+        match: str = "all",
+        snippets: bool = True,
+    ) -> model.SearchResults:
         """Ranked hits for ``query`` plus facet counts over all matching documents.
 
         ``filters`` maps a facet (actor, country, source_type, source, language) to the values
         to keep: OR within a facet, AND across facets. ``since``/``until`` take YYYY, YYYY-MM
         or YYYY-MM-DD. ``raw`` turns off the safe query mode; ``match="any"`` ranks documents
-        with any of the words instead of requiring all of them.
+        with any of the words instead of requiring all of them; ``snippets=False`` skips
+        building snippets, for callers that only need ids and scores.
         """
-        request = _request(query, filters or {}, facets, sort, limit, page, since, until,
-                           facet_limit, date_interval, raw, match)
+        request = _request(
+            query,
+            filters or {},
+            facets,
+            sort,
+            limit,
+            page,
+            since,
+            until,
+            facet_limit,
+            date_interval,
+            raw,
+            match,
+            snippets,
+        )
         return self._context().search(request)
 
-    def facets(self, query: str = "", *, filters=None, facets=model.FACET_NAMES,
-               facet_limit: int = 10, date_interval: str = "month", **kwargs) -> tuple[
-                   model.Facet, ...]:
+    def facets(
+        self,
+        query: str = "",
+        *,
+        filters=None,
+        facets=model.FACET_NAMES,
+        facet_limit: int = 10,
+        date_interval: str = "month",
+        **kwargs,
+    ) -> tuple[model.Facet, ...]:
         """Facet counts over the whole index, or over the documents matching ``query``."""
-        return self.search(query, filters=filters, facets=facets, limit=0,
-                           facet_limit=facet_limit, date_interval=date_interval,
-                           **kwargs).facets
+        return self.search(
+            query,
+            filters=filters,
+            facets=facets,
+            limit=0,
+            facet_limit=facet_limit,
+            date_interval=date_interval,
+            **kwargs,
+        ).facets
 
     def _docnum(self, ctx: SearchContext, doc_id: str) -> int:
         searcher = ctx.searcher
@@ -236,8 +309,21 @@ class Index:
         self.close()
 
 
-def _request(query, filters, facets, sort, limit, page, since, until, facet_limit,
-             date_interval, raw, match) -> SearchRequest:
+def _request(
+    query,
+    filters,
+    facets,
+    sort,
+    limit,
+    page,
+    since,
+    until,
+    facet_limit,
+    date_interval,
+    raw,
+    match,
+    snippets,
+) -> SearchRequest:
     unknown = [f for f in filters if f not in FILTER_FACETS]
     if unknown:
         raise UsageError(f"unknown filter {unknown[0]!r}: use one of {', '.join(FILTER_FACETS)}")
@@ -256,5 +342,18 @@ def _request(query, filters, facets, sort, limit, page, since, until, facet_limi
     since_date, until_date = coerce_date(since), coerce_date(until, end=True)
     if since_date and until_date and since_date > until_date:
         raise UsageError(f"--since {since_date} is after --until {until_date}")
-    return SearchRequest(query, normalised, since_date, until_date, tuple(facets),
-                         facet_limit, date_interval, sort, limit, page, raw, match)
+    return SearchRequest(
+        query,
+        normalised,
+        since_date,
+        until_date,
+        tuple(facets),
+        facet_limit,
+        date_interval,
+        sort,
+        limit,
+        page,
+        raw,
+        match,
+        snippets,
+    )

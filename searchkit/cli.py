@@ -44,6 +44,7 @@ def echo(text: str = "", err: bool = False) -> None:
 
 def handle_errors(fn):
     """Turn library errors into a one-line message and their documented exit code."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         ctx = click.get_current_context()
@@ -63,17 +64,40 @@ def handle_errors(fn):
         except OSError as exc:
             if debug:
                 raise
-            echo(f"Error: {exc.strerror or exc}"
-                 f"{': ' + str(exc.filename) if exc.filename else ''}", err=True)
+            echo(
+                f"Error: {exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}",
+                err=True,
+            )
             ctx.exit(int(ExitCode.IO))
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            echo(
+                f"Error: internal error ({type(exc).__name__}: {exc}); rerun with --debug "
+                "and report the traceback",
+                err=True,
+            )
+            ctx.exit(int(ExitCode.INTERNAL))
+
     return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--index", "index", envvar="SEARCHKIT_INDEX", metavar="DIR",
-              help="Index directory (default: ./index, or $SEARCHKIT_INDEX).")
-@click.option("--config", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Extraction config (default: searchkit.toml beside the index).")
+@click.option(
+    "--index",
+    "index",
+    envvar="SEARCHKIT_INDEX",
+    metavar="DIR",
+    help="Index directory (default: ./index, or $SEARCHKIT_INDEX).",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Extraction config (default: searchkit.toml beside the index).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(package_name="searchkit", message="searchkit %(version)s")
 @click.pass_context
@@ -90,20 +114,32 @@ def cli(ctx: click.Context, index: str | None, config: str | None, debug: bool) 
 
 # ---- index ---------------------------------------------------------------------------------
 
+
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--rebuild", is_flag=True, help="Re-extract every file, as if starting empty.")
-@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0,
-              help="Extraction worker processes (default: the CPU count).")
-@click.option("--lock-timeout", type=click.FloatRange(0), default=10.0, show_default=True,
-              help="Seconds to wait for another writer to finish.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0, 64),
+    default=0,
+    help="Extraction worker processes (default: the CPU count).",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for another writer to finish.",
+)
 @click.option("--no-stemming", is_flag=True, help="When creating an index: do not stem words.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 @handle_errors
-def index_command(obj: Context, paths, prune, rebuild, jobs, lock_timeout, no_stemming,
-                  as_json) -> None:
+def index_command(
+    obj: Context, paths, prune, rebuild, jobs, lock_timeout, no_stemming, as_json
+) -> None:
     """Add new files, re-index changed ones, skip unchanged ones.
 
     PATHS are files or folders (searched recursively; hidden ones skipped). Formats: .txt,
@@ -115,12 +151,19 @@ def index_command(obj: Context, paths, prune, rebuild, jobs, lock_timeout, no_st
     """
     from .api import Index
 
-    with Index.open_or_create(obj.index, rebuild=rebuild, stemming=not no_stemming,
-                              config=obj.config) as index:
+    with Index.open_or_create(
+        obj.index, rebuild=rebuild, stemming=not no_stemming, config=obj.config
+    ) as index:
         progress = _progress_bar() if sys.stderr.isatty() and not as_json else None
         try:
-            report = index.update(paths, prune=prune, rebuild=rebuild, jobs=jobs,
-                                  lock_timeout=lock_timeout, progress=progress)
+            report = index.update(
+                paths,
+                prune=prune,
+                rebuild=rebuild,
+                jobs=jobs,
+                lock_timeout=lock_timeout,
+                progress=progress,
+            )
         finally:
             if progress:
                 progress.close()
@@ -129,8 +172,11 @@ def index_command(obj: Context, paths, prune, rebuild, jobs, lock_timeout, no_st
     else:
         echo(format_report(report))
     if report.interrupted:
-        echo("Interrupted: the index keeps everything committed before; run the same command "
-             "again to carry on.", err=True)
+        echo(
+            "Interrupted: the index keeps everything committed before; run the same command "
+            "again to carry on.",
+            err=True,
+        )
         raise click.exceptions.Exit(int(ExitCode.INTERRUPTED))
 
 
@@ -143,8 +189,9 @@ class _progress_bar:
     def __call__(self, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
-        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files",
-                   nl=False, err=True)
+        click.echo(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", nl=False, err=True
+        )
         self.shown = True
 
     def close(self) -> None:
@@ -165,13 +212,17 @@ def format_report(report) -> str:
 
 # ---- search --------------------------------------------------------------------------------
 
+
 def filter_options(fn):
     """--actor/--country/--source-type/--lang/--since/--until, shared by search and facets."""
     options = [
         click.option("--actor", multiple=True, help="Only documents naming this actor."),
         click.option("--country", multiple=True, help="Country code or name (FR, France)."),
-        click.option("--source-type", multiple=True,
-                     help="news, wire, tv, radio, magazine, blog, social, official, unknown."),
+        click.option(
+            "--source-type",
+            multiple=True,
+            help="news, wire, tv, radio, magazine, blog, social, official, unknown.",
+        ),
         click.option("--source", multiple=True, help="Outlet name, e.g. Reuters."),
         click.option("--lang", multiple=True, help="Language code, e.g. en."),
         click.option("--since", metavar="DATE", help="Published on or after (YYYY[-MM[-DD]])."),
@@ -183,22 +234,46 @@ def filter_options(fn):
 
 
 def _filters(actor, country, source_type, source, lang) -> dict[str, list[str]]:
-    return {k: list(v) for k, v in (("actor", actor), ("country", country),
-                                    ("source_type", source_type), ("source", source),
-                                    ("language", lang)) if v}
+    return {
+        k: list(v)
+        for k, v in (
+            ("actor", actor),
+            ("country", country),
+            ("source_type", source_type),
+            ("source", source),
+            ("language", lang),
+        )
+        if v
+    }
 
 
 @cli.command()
 @click.argument("query", nargs=-1)
 @filter_options
-@click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_CHOICES),
-              help="Facets to count (default: actor, country, date, source_type, language).")
-@click.option("--facet-limit", type=click.IntRange(0), default=10, show_default=True,
-              help="Values shown per facet.")
-@click.option("--date-interval", type=click.Choice(["year", "month"]), default="month",
-              show_default=True, help="Bucket size of the date histogram.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
-              show_default=True)
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    type=click.Choice(FACET_CHOICES),
+    help="Facets to count (default: actor, country, date, source_type, language).",
+)
+@click.option(
+    "--facet-limit",
+    type=click.IntRange(0),
+    default=10,
+    show_default=True,
+    help="Values shown per facet.",
+)
+@click.option(
+    "--date-interval",
+    type=click.Choice(["year", "month"]),
+    default="month",
+    show_default=True,
+    help="Bucket size of the date histogram.",
+)
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
 @click.option("--limit", "-n", type=click.IntRange(0), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--any", "match_any", is_flag=True, help="Rank documents with any of the words.")
@@ -208,8 +283,26 @@ def _filters(actor, country, source_type, source, lang) -> dict[str, list[str]]:
 @click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row.")
 @click.pass_obj
 @handle_errors
-def search(obj: Context, query, actor, country, source_type, source, lang, since, until,
-           facets, facet_limit, date_interval, sort, limit, page, match_any, raw, fmt) -> None:
+def search(
+    obj: Context,
+    query,
+    actor,
+    country,
+    source_type,
+    source,
+    lang,
+    since,
+    until,
+    facets,
+    facet_limit,
+    date_interval,
+    sort,
+    limit,
+    page,
+    match_any,
+    raw,
+    fmt,
+) -> None:
     """Ranked, faceted search. Exit code 0 with hits, 1 without.
 
     QUERY syntax: words, "phrases", AND / OR / NOT, field:value (title, body, actor,
@@ -224,10 +317,18 @@ def search(obj: Context, query, actor, country, source_type, source, lang, since
 
     with obj.open() as index:
         results = index.search(
-            " ".join(query), filters=_filters(actor, country, source_type, source, lang),
-            facets=facets or model.DEFAULT_FACETS, facet_limit=facet_limit,
-            date_interval=date_interval, sort=sort, limit=limit, page=page, since=since,
-            until=until, raw=raw, match="any" if match_any else "all",
+            " ".join(query),
+            filters=_filters(actor, country, source_type, source, lang),
+            facets=facets or model.DEFAULT_FACETS,
+            facet_limit=facet_limit,
+            date_interval=date_interval,
+            sort=sort,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            raw=raw,
+            match="any" if match_any else "all",
         )
     from .render import render_csv, render_results
 
@@ -249,17 +350,42 @@ def search(obj: Context, query, actor, country, source_type, source, lang, since
 @cli.command()
 @click.argument("query", nargs=-1)
 @filter_options
-@click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_CHOICES),
-              help="Facets to count (default: all).")
-@click.option("--limit", "facet_limit", type=click.IntRange(0), default=20, show_default=True,
-              help="Values shown per facet (0: all).")
-@click.option("--date-interval", type=click.Choice(["year", "month"]), default="month",
-              show_default=True)
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    type=click.Choice(FACET_CHOICES),
+    help="Facets to count (default: all).",
+)
+@click.option(
+    "--limit",
+    "facet_limit",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="Values shown per facet (0: all).",
+)
+@click.option(
+    "--date-interval", type=click.Choice(["year", "month"]), default="month", show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_obj
 @handle_errors
-def facets(obj: Context, query, actor, country, source_type, source, lang, since, until,
-           facets, facet_limit, date_interval, as_json) -> None:
+def facets(
+    obj: Context,
+    query,
+    actor,
+    country,
+    source_type,
+    source,
+    lang,
+    since,
+    until,
+    facets,
+    facet_limit,
+    date_interval,
+    as_json,
+) -> None:
     """Facet values and counts over the whole index, or over a query's matches.
 
     \b
@@ -268,10 +394,15 @@ def facets(obj: Context, query, actor, country, source_type, source, lang, since
         searchkit facets NATO --country FR --json
     """
     with obj.open() as index:
-        result = index.facets(" ".join(query), facets=facets or FACET_CHOICES,
-                              filters=_filters(actor, country, source_type, source, lang),
-                              facet_limit=facet_limit, date_interval=date_interval,
-                              since=since, until=until)
+        result = index.facets(
+            " ".join(query),
+            facets=facets or FACET_CHOICES,
+            filters=_filters(actor, country, source_type, source, lang),
+            facet_limit=facet_limit,
+            date_interval=date_interval,
+            since=since,
+            until=until,
+        )
     from .render import render_facets
 
     if as_json:
@@ -326,8 +457,14 @@ def similar(obj: Context, doc_id: str, limit: int, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--limit", "facet_limit", type=click.IntRange(1), default=5, show_default=True,
-              help="Top values shown per facet.")
+@click.option(
+    "--limit",
+    "facet_limit",
+    type=click.IntRange(1),
+    default=5,
+    show_default=True,
+    help="Top values shown per facet.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_obj
 @handle_errors

@@ -64,7 +64,7 @@ def _string_map(table: object, where: str) -> dict[str, str]:
     if not isinstance(table, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in table.items()
     ):
-        raise ConfigError(f"{where} must be a table of \"text\" = \"text\" entries")
+        raise ConfigError(f'{where} must be a table of "text" = "text" entries')
     return dict(table)
 
 
@@ -82,9 +82,8 @@ def load_config(path: Path | None) -> ExtractConfig:
     ignore = actors.get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(x, str) for x in ignore):
         raise ConfigError(f"{path}: [actors] ignore must be a list of names")
-    country_aliases = {
-        k: v.upper() for k, v in _string_map(countries.get("aliases"), "[countries] aliases").items()
-    }
+    aliases = _string_map(countries.get("aliases"), "[countries] aliases")
+    country_aliases = {k: v.upper() for k, v in aliases.items()}
     domains = _string_map(sources.get("domains"), "[sources] domains")
     for domain, kind in domains.items():
         if kind not in SOURCE_TYPES:

@@ -9,8 +9,21 @@ from . import model
 from .search.snippets import clean_text
 
 BOLD, DIM, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m"
-CSV_COLUMNS = ("rank", "id", "score", "title", "published", "source", "source_type",
-               "language", "countries", "actors", "path", "url", "snippet")
+CSV_COLUMNS = (
+    "rank",
+    "id",
+    "score",
+    "title",
+    "published",
+    "source",
+    "source_type",
+    "language",
+    "countries",
+    "actors",
+    "path",
+    "url",
+    "snippet",
+)
 
 
 def _style(text: str, code: str, colour: bool) -> str:
@@ -91,11 +104,23 @@ def render_results(results: model.SearchResults, colour: bool = False) -> str:
 def render_csv(results: model.SearchResults, writer) -> None:
     writer.writerow(CSV_COLUMNS)
     for h in results.hits:
-        writer.writerow([
-            h.rank, h.id, h.score, clean_text(h.title), h.published or "", clean_text(h.source),
-            h.source_type, h.language, ";".join(h.countries), ";".join(h.actors), h.path, h.url,
-            h.snippet,
-        ])
+        writer.writerow(
+            [
+                h.rank,
+                h.id,
+                h.score,
+                clean_text(h.title),
+                h.published or "",
+                clean_text(h.source),
+                h.source_type,
+                h.language,
+                ";".join(h.countries),
+                ";".join(h.actors),
+                h.path,
+                h.url,
+                h.snippet,
+            ]
+        )
 
 
 def render_document(doc: model.Document) -> str:
@@ -108,7 +133,7 @@ def render_document(doc: model.Document) -> str:
         ("path", doc.path if doc.record is None else f"{doc.path}:{doc.record}"),
         ("url", doc.url),
         ("published", str(doc.published or "")),
-        ("source", f"{clean_text(doc.source)} ({doc.source_type})"),
+        ("source", f"{clean_text(doc.source) or 'unknown source'} ({doc.source_type})"),
         ("language", doc.language),
         ("actors", "; ".join(clean_text(a) for a in doc.actors)),
         ("countries", countries),

@@ -48,15 +48,20 @@ def test_markdown_heading_marker_is_not_part_of_title():
 
 def test_json_field_mapping():
     record = {
-        "headline": "H", "short_description": "D", "date": "2022-09-23",
-        "link": "https://www.huffpost.com/entry/x", "authors": "Jane Doe and John Roe",
+        "headline": "H",
+        "short_description": "D",
+        "date": "2022-09-23",
+        "link": "https://www.huffpost.com/entry/x",
+        "authors": "Jane Doe and John Roe",
         "category": "WORLD NEWS",
     }
     title, body, meta = map_record(record)
     assert (title, body) == ("H", "D")
     assert meta == {
-        "date": "2022-09-23", "url": "https://www.huffpost.com/entry/x",
-        "authors": ["Jane Doe", "John Roe"], "category": "WORLD NEWS",
+        "date": "2022-09-23",
+        "url": "https://www.huffpost.com/entry/x",
+        "authors": ["Jane Doe", "John Roe"],
+        "category": "WORLD NEWS",
     }
 
 
@@ -77,7 +82,7 @@ def test_jsonl_malformed_line_is_reported_and_the_rest_read():
     raw = b'{"title": "a", "text": "x"}\n{"title": "b", "te\n\n{"title": "c", "text": "z"}'
     out = articles("a.jsonl", raw)
     assert [getattr(x, "title", None) for x in out] == ["a", None, "c"]
-    assert out[1].record == 2 and out[1].reason.startswith("invalid JSON")
+    assert out[1] == BadRecord(2, "invalid JSON at column 16 (Unterminated string starting at)")
     assert out[2].record == 4
 
 

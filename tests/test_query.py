@@ -30,8 +30,9 @@ def test_stop_word_in_one_language_does_not_empty_the_and():
     # "the" is an English stop word: the English tree must still require "war" alone.
     q = parse("the war").query
     english = [sub for sub in q.subqueries if fields_of(sub) == {"title_en", "body_en"}]
-    assert english and english[0] == wq.Or([wq.Term("title_en", "war", boost=2.0),
-                                             wq.Term("body_en", "war")])
+    assert english and english[0] == wq.Or(
+        [wq.Term("title_en", "war", boost=2.0), wq.Term("body_en", "war")]
+    )
 
 
 def test_hyphenated_word_is_a_phrase():
@@ -46,12 +47,15 @@ def test_facet_fields_and_dates():
     assert parse("date:2024").query == wq.Term("year", "2024")
     assert parse("lang:FR").query == wq.Term("language", "fr")
     assert parse("type:wire").query == wq.Term("source_type", "wire")
-    assert parse('actor:"Emmanuel Macron"').query == wq.Phrase("actor_words",
-                                                                ["emmanuel", "macron"])
+    assert parse('actor:"Emmanuel Macron"').query == wq.Phrase(
+        "actor_words", ["emmanuel", "macron"]
+    )
     rng = parse("date:[2024-01 TO 2024-03]").query
     assert isinstance(rng, wq.DateRange)
-    assert (rng.startdate.date(), rng.enddate.date()) == (parse_date("2024-01"),
-                                                          parse_date("2024-03-31"))
+    assert (rng.startdate.date(), rng.enddate.date()) == (
+        parse_date("2024-01"),
+        parse_date("2024-03-31"),
+    )
 
 
 def test_words_for_highlighting_skip_negated_terms():
@@ -82,9 +86,33 @@ def test_raw_mode_reports_syntax_errors(text, message):
 
 @pytest.mark.parametrize(
     "text",
-    ['"unclosed phrase', "(a OR b", "a) b", "foo:bar", "*ukraine", "12:30 a.m.", "AND", "NOT",
-     "OR OR", "::::", "[", "]", "{", "~", "^", "a^", "\\", "'", "''", "Macron's \"", "-",
-     "U.S.-led", "date:[", "date:2024-13", "country:Atlantis"],
+    [
+        '"unclosed phrase',
+        "(a OR b",
+        "a) b",
+        "foo:bar",
+        "*ukraine",
+        "12:30 a.m.",
+        "AND",
+        "NOT",
+        "OR OR",
+        "::::",
+        "[",
+        "]",
+        "{",
+        "~",
+        "^",
+        "a^",
+        "\\",
+        "'",
+        "''",
+        "Macron's \"",
+        "-",
+        "U.S.-led",
+        "date:[",
+        "date:2024-13",
+        "country:Atlantis",
+    ],
 )
 def test_safe_mode_never_raises_on_punctuation(text):
     parse(text)
@@ -95,11 +123,49 @@ def test_too_long_query_is_refused_with_a_clear_message():
         parse("a " * MAX_QUERY_CHARS)
 
 
-QUERY_PIECES = st.sampled_from([
-    "ukraine", "French", "\"", "(", ")", "AND", "OR", "NOT", "actor:", "country:", "date:",
-    "lang:", "type:", "title:", "foo:", "*", "?", "~", "~2", "^2", "[", "]", "{", "}", " TO ",
-    "2024", "-", "'", ":", ".", ",", " ", "Macron's", "\\", "/", "é", "Київ", "\x00", "\t",
-])
+QUERY_PIECES = st.sampled_from(
+    [
+        "ukraine",
+        "French",
+        '"',
+        "(",
+        ")",
+        "AND",
+        "OR",
+        "NOT",
+        "actor:",
+        "country:",
+        "date:",
+        "lang:",
+        "type:",
+        "title:",
+        "foo:",
+        "*",
+        "?",
+        "~",
+        "~2",
+        "^2",
+        "[",
+        "]",
+        "{",
+        "}",
+        " TO ",
+        "2024",
+        "-",
+        "'",
+        ":",
+        ".",
+        ",",
+        " ",
+        "Macron's",
+        "\\",
+        "/",
+        "é",
+        "Київ",
+        "\x00",
+        "\t",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

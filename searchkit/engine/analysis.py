@@ -23,8 +23,24 @@ from whoosh.lang import has_stemmer, stemmer_for_language, stopwords_for_languag
 from whoosh.support.charset import accent_map
 
 #: Languages with a Whoosh stemmer, each with its own fields; "xx" is the unstemmed fallback.
-STEMMED_LANGUAGES = ("ar", "da", "de", "en", "es", "fi", "fr", "hu", "it", "nl", "no", "pt",
-                     "ro", "ru", "sv", "tr")
+STEMMED_LANGUAGES = (
+    "ar",
+    "da",
+    "de",
+    "en",
+    "es",
+    "fi",
+    "fr",
+    "hu",
+    "it",
+    "nl",
+    "no",
+    "pt",
+    "ro",
+    "ru",
+    "sv",
+    "tr",
+)
 FALLBACK = "xx"
 FIELD_LANGUAGES = (*STEMMED_LANGUAGES, FALLBACK)
 
@@ -32,8 +48,9 @@ FIELD_LANGUAGES = (*STEMMED_LANGUAGES, FALLBACK)
 # for the clitic filter below. Whoosh's default pattern splits "Macron's" into "macron" + "s".
 TOKEN_PATTERN = re.compile(r"\w+(?:['’.]\w+)*", re.UNICODE)
 
-_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|dell|all|dall|nell|sull)['’]",
-                      re.IGNORECASE)
+_ELISION = re.compile(
+    r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|dell|all|dall|nell|sull)['’]", re.IGNORECASE
+)
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
@@ -80,8 +97,11 @@ def text_analyzer(lang: str, stemming: bool = True) -> Analyzer:
 @functools.cache
 def name_analyzer() -> Analyzer:
     """For actor names: words, lower-cased and accent-folded, never stemmed."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | ClitiFilter() | CharsetFilter(
-        accent_map
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | ClitiFilter()
+        | CharsetFilter(accent_map)
     )
 
 

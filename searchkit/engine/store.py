@@ -117,8 +117,9 @@ class Store:
         return dt.datetime.fromtimestamp(newest).replace(microsecond=0)
 
 
-def document_fields(doc: Document, settings: IndexSettings, content_hash: str,
-                    mtime: tuple[int, int], config: str) -> dict:
+def document_fields(
+    doc: Document, settings: IndexSettings, content_hash: str, mtime: tuple[int, int], config: str
+) -> dict:
     """The Whoosh fields of one document."""
     lang = language_field(doc.language) if settings.stemming else "xx"
     published = dt.datetime.combine(doc.published, dt.time()) if doc.published else None

@@ -129,8 +129,7 @@ class Updater:
         self.writer.cancel()  # the last writer of a run has nothing to commit
 
     def _maybe_commit(self) -> None:
-        if (self.pending >= BATCH_DOCUMENTS
-                or time.monotonic() - self.batch_started > BATCH_SECONDS):
+        if self.pending >= BATCH_DOCUMENTS or time.monotonic() - self.batch_started > BATCH_SECONDS:
             self.commit()
 
     def remove(self, path: str) -> int:
@@ -153,17 +152,28 @@ class Updater:
                 **document_fields(doc, settings, result.content_hash, mtime, self.fingerprint)
             )
         self.manifest[result.path] = FileEntry(
-            result.mtime_ns, result.size, result.content_hash,
-            [d.id for d in result.documents], self.fingerprint,
+            result.mtime_ns,
+            result.size,
+            result.content_hash,
+            [d.id for d in result.documents],
+            self.fingerprint,
         )
         self.pending += len(result.documents)
         self._maybe_commit()
         return len(result.documents), before
 
 
-def run_update(store: Store, paths: list[str], config: ExtractConfig, *, prune: bool = False,
-               rebuild: bool = False, jobs: int = 0, lock_timeout: float = 0.0,
-               progress: Progress | None = None) -> UpdateReport:
+def run_update(
+    store: Store,
+    paths: list[str],
+    config: ExtractConfig,
+    *,
+    prune: bool = False,
+    rebuild: bool = False,
+    jobs: int = 0,
+    lock_timeout: float = 0.0,
+    progress: Progress | None = None,
+) -> UpdateReport:
     """Index ``paths`` into ``store``; see the module docstring."""
     started = time.perf_counter()
     roots = check_paths(paths)
@@ -196,8 +206,12 @@ def run_update(store: Store, paths: list[str], config: ExtractConfig, *, prune: 
             done += 1
             counts.skipped.extend(result.skipped)
             entry = updater.manifest.get(result.path)
-            if (entry is not None and not rebuild and entry.content_hash == result.content_hash
-                    and entry.config == updater.fingerprint):
+            if (
+                entry is not None
+                and not rebuild
+                and entry.content_hash == result.content_hash
+                and entry.config == updater.fingerprint
+            ):
                 # Touched but not changed: remember the new mtime, keep the documents.
                 entry.mtime_ns, entry.size = result.mtime_ns, result.size
                 updater.manifest_dirty = True

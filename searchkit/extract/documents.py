@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ..config import ExtractConfig
 from ..model import Document, Mention
@@ -56,7 +57,7 @@ def _date(article: RawArticle, url: str) -> Mention | None:
     return None
 
 
-def _countries(article: RawArticle, text: str, lang: str, config: ExtractConfig) -> list[Mention]:
+def _countries(article: RawArticle, lang: str, config: ExtractConfig) -> list[Mention]:
     from .countries import find_countries, resolve_country
 
     declared = article.meta.get("countries")
@@ -67,7 +68,10 @@ def _countries(article: RawArticle, text: str, lang: str, config: ExtractConfig)
             if code:
                 mentions.append(Mention("country", code, name, "metadata"))
         return mentions
-    return find_countries(text, lang, extra_aliases=config.country_aliases or None)
+    extra = config.country_aliases or None
+    # Offsets refer to the body, like the actors'; title mentions carry start -1.
+    in_title = [replace(m, start=-1) for m in find_countries(article.title, lang, extra)]
+    return in_title + find_countries(article.body, lang, extra)
 
 
 def _actors(article: RawArticle, lang: str) -> list[Mention]:
@@ -119,7 +123,6 @@ def derive_countries(mentions: Iterable[Mention]) -> tuple[str, ...]:
 def build_document(article: RawArticle, path: str, config: ExtractConfig) -> Document:
     """Extract every facet of one article."""
     title, body = article.title.strip(), article.body.strip()
-    text = f"{title}\n\n{body}" if title else body
     html = article.html
     url = article.meta.get("url") or getattr(html, "url", "")
 
@@ -127,7 +130,7 @@ def build_document(article: RawArticle, path: str, config: ExtractConfig) -> Doc
     date = _date(article, url)
     source, source_type = _source(article, url, config)
     actors = _actors(article, language.value)
-    countries = _countries(article, text, language.value, config)
+    countries = _countries(article, language.value, config)
     evidence = (language, source_type, *([date] if date else []), *actors, *countries)
 
     authors = article.meta.get("authors") or list(getattr(html, "authors", ()) or ())

@@ -26,10 +26,32 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFI
 #: Our metadata key -> the record field names that supply it, first match wins.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
-    "body": ("text", "body", "content", "maintext", "articleBody", "article", "full_text",
-             "short_description", "description", "summary", "abstract"),
-    "date": ("date", "published", "date_publish", "published_at", "publishedAt", "pubDate",
-             "datePublished", "publish_date", "pub_date", "created_at", "timestamp"),
+    "body": (
+        "text",
+        "body",
+        "content",
+        "maintext",
+        "articleBody",
+        "article",
+        "full_text",
+        "short_description",
+        "description",
+        "summary",
+        "abstract",
+    ),
+    "date": (
+        "date",
+        "published",
+        "date_publish",
+        "published_at",
+        "publishedAt",
+        "pubDate",
+        "datePublished",
+        "publish_date",
+        "pub_date",
+        "created_at",
+        "timestamp",
+    ),
     "url": ("url", "link", "canonical_url", "uri"),
     "source": ("source", "site", "source_domain", "site_name", "publisher", "outlet", "domain"),
     "source_type": ("source_type", "sourcetype", "media_type"),
@@ -151,7 +173,7 @@ def read_text(text: str, markdown: bool) -> RawArticle:
     m = _FRONT_MATTER.match(text)
     if m:
         meta = _parse_front_matter(m.group(1))
-        text = text[m.end():]
+        text = text[m.end() :]
     lines = text.strip().splitlines()
     if meta.get("title"):
         return RawArticle(title=meta.pop("title"), body="\n".join(lines).strip(), meta=meta)
@@ -179,8 +201,8 @@ def iter_jsonl(raw: bytes) -> Iterator[RawArticle | BadRecord]:
             yield _records_to_articles(obj, number)
         except UnreadableFileError as exc:
             yield BadRecord(number, str(exc))
-        except ValueError as exc:
-            yield BadRecord(number, f"invalid JSON ({exc.args[0].split(':')[0]})")
+        except json.JSONDecodeError as exc:
+            yield BadRecord(number, f"invalid JSON at column {exc.colno} ({exc.msg})")
 
 
 def read_file(path: Path, raw: bytes) -> Iterator[RawArticle | BadRecord]:
@@ -198,8 +220,10 @@ def read_file(path: Path, raw: bytes) -> Iterator[RawArticle | BadRecord]:
     elif suffix in JSON_SUFFIXES:
         try:
             obj = json.loads(decode(raw))
-        except ValueError as exc:
-            raise UnreadableFileError(f"invalid JSON ({exc.args[0]})") from None
+        except json.JSONDecodeError as exc:
+            raise UnreadableFileError(
+                f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
+            ) from None
         if isinstance(obj, list):
             for position, item in enumerate(obj, start=1):
                 try:

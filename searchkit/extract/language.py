@@ -32,7 +32,7 @@ def _detector_factory():
 
 
 def normalise_language(code: str) -> str:
-    """"zh-cn" -> "zh", "EN" -> "en", "fr_FR" -> "fr"; "" -> "und"."""
+    """ "zh-cn" -> "zh", "EN" -> "en", "fr_FR" -> "fr"; "" -> "und"."""
     code = code.strip().lower().replace("_", "-")
     if not code:
         return UNDETERMINED
@@ -54,8 +54,7 @@ def detect_language(text: str) -> Mention:
         return Mention("language", UNDETERMINED, "", "no language features")
     if best.prob < MIN_PROBABILITY:
         return Mention("language", UNDETERMINED, "", f"unsure ({best.lang} {best.prob:.2f})")
-    return Mention("language", normalise_language(best.lang), "",
-                   f"langdetect {best.prob:.2f}")
+    return Mention("language", normalise_language(best.lang), "", f"langdetect {best.prob:.2f}")
 
 
 def language_label(code: str) -> str:

@@ -63,13 +63,13 @@ class SegmentFacets:
         for facet, (column, multi) in FACET_COLUMNS.items():
             if column not in reader.schema:
                 continue
-            raw = list(reader.column_reader(column, translate=False)) if reader.has_column(
-                column
-            ) else [b""] * self.size
+            raw = (
+                list(reader.column_reader(column, translate=False))
+                if reader.has_column(column)
+                else [b""] * self.size
+            )
             if multi:
-                self.values[facet] = [
-                    tuple(v.decode("utf-8").split(",")) if v else () for v in raw
-                ]
+                self.values[facet] = [tuple(v.decode("utf-8").split(",")) if v else () for v in raw]
             else:
                 self.values[facet] = [(v.decode("utf-8"),) if v else () for v in raw]
         self.days = array("l", [0]) * self.size
@@ -109,11 +109,13 @@ class FacetTable:
         self.days = array("l")
         live = []
         for reader, offset in leaves:
+            if reader.segment() is None:  # an empty index has one reader and no segment
+                continue
             seg = _segment_facets(index_path, reader)
             for facet in FACET_COLUMNS:
                 self.doc_values[facet].extend(seg.values.get(facet) or [()] * seg.size)
             self.days.extend(seg.days)
-            deleted = reader.segment().deleted or ()
+            deleted = set(reader.segment().deleted_docs())
             live.extend(offset + n for n in range(seg.size) if n not in deleted)
         self.live = mask_from_docnums(live, self.size)
         self.masks: dict[str, dict[str, int]] = {}
@@ -212,9 +214,15 @@ class FacetTable:
         return ranked, missing
 
 
-def facet_result(table: FacetTable, name: str, scope: int, limit: int,
-                 selected: Iterable[str] = (), label=None, interval: str = "month",
-                 ) -> model.Facet:
+def facet_result(
+    table: FacetTable,
+    name: str,
+    scope: int,
+    limit: int,
+    selected: Iterable[str] = (),
+    label=None,
+    interval: str = "month",
+) -> model.Facet:
     """A model.Facet for ``name`` over ``scope``; dates count by month or year, in date order."""
     chosen = set(selected)
     if name == "date":
@@ -224,7 +232,5 @@ def facet_result(table: FacetTable, name: str, scope: int, limit: int,
     else:
         ranked, missing = table.count(name, scope)
         shown = ranked[:limit] if limit else ranked
-    values = tuple(
-        model.FacetValue(v, label(v) if label else v, c, v in chosen) for v, c in shown
-    )
+    values = tuple(model.FacetValue(v, label(v) if label else v, c, v in chosen) for v, c in shown)
     return model.Facet(name, values, missing, len(ranked))

@@ -32,12 +32,20 @@ from ..model import SOURCE_TYPES
 
 #: What a user may type before a colon, and the field it means.
 FIELD_ALIASES = {
-    "title": "title", "body": "body", "text": "text",
-    "actor": "actor", "actors": "actor", "person": "actor",
-    "country": "country", "countries": "country",
-    "source_type": "source_type", "type": "source_type",
-    "lang": "language", "language": "language",
-    "source": "source", "date": "date",
+    "title": "title",
+    "body": "body",
+    "text": "text",
+    "actor": "actor",
+    "actors": "actor",
+    "person": "actor",
+    "country": "country",
+    "countries": "country",
+    "source_type": "source_type",
+    "type": "source_type",
+    "lang": "language",
+    "language": "language",
+    "source": "source",
+    "date": "date",
 }
 MAX_QUERY_CHARS = 4096
 MAX_TERMS = 256
@@ -61,10 +69,9 @@ def _parser(default_group: str) -> QueryParser:
     text = fields.TEXT(analyzer=plain, phrase=True)
     text.multitoken_query = "phrase"  # "NATO-led" is a phrase, not two loose words
     names = {"text", "title", "body", "actor"}
-    schema = fields.Schema(**{
-        name: (text if name in names else fields.ID())
-        for name in set(FIELD_ALIASES.values())
-    })
+    schema = fields.Schema(
+        **{name: (text if name in names else fields.ID()) for name in set(FIELD_ALIASES.values())}
+    )
     group = AndGroup if default_group == "all" else OrGroup
     parser = QueryParser("text", schema, group=group)
     parser.remove_plugin_class(SingleQuotePlugin)  # apostrophes are text in news queries
@@ -87,7 +94,7 @@ def _problem(raw: bool, message: str) -> None:
 def _balance_quotes(text: str, raw: bool) -> str:
     if text.count('"') % 2:
         col = text.rfind('"') + 1
-        _problem(raw, f"unbalanced quote at column {col}: close the phrase with another \"")
+        _problem(raw, f'unbalanced quote at column {col}: close the phrase with another "')
         text = text[: col - 1] + text[col:]
     return text
 
@@ -115,8 +122,9 @@ def _normalise_fields(text: str, raw: bool) -> str:
         name = m.group(1).lower()
         if name in FIELD_ALIASES:
             return FIELD_ALIASES[name] + ":"
-        known = ", ".join(sorted({"title", "body", "actor", "country", "source_type", "lang",
-                                  "source", "date"}))
+        known = ", ".join(
+            sorted({"title", "body", "actor", "country", "source_type", "lang", "source", "date"})
+        )
         _problem(raw, f"unknown field {m.group(1)!r} at column {m.start() + 1}: use one of {known}")
         return m.group(1) + " "
 
@@ -137,11 +145,42 @@ def _normalise_fields(text: str, raw: bool) -> str:
 
 def _strip_wild_starts(text: str, raw: bool) -> str:
     """Leading wildcards scan the whole vocabulary; the safe mode drops them."""
+
     def fix(m: re.Match) -> str:
         _problem(raw, f"a term cannot start with a wildcard ({m.group().strip()!r})")
         return m.group(1)
 
     return re.sub(r"(^|[\s(:])[*?]+(?=\w)", fix, text)
+
+
+_OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
+_PIECE = re.compile(r'"[^"]*"|\(|\)|[^\s()]+')
+
+
+def _check_operators(text: str, raw: bool) -> str:
+    """Operators need operands: "NOT" one after it, the others one on each side. A dangling
+    operator is lower-cased in safe mode (it becomes a plain, usually stop, word)."""
+    pieces = list(_PIECE.finditer(text))
+    chars = list(text)
+    for i, m in enumerate(pieces):
+        word = m.group()
+        if word not in _OPERATORS:
+            continue
+        before = pieces[i - 1].group() if i else None
+        after = pieces[i + 1].group() if i + 1 < len(pieces) else None
+        operand_after = (
+            after is not None and after != ")" and (after not in _OPERATORS or after == "NOT")
+        )
+        operand_before = before is not None and before != "(" and before not in _OPERATORS
+        ok = operand_after if word == "NOT" else operand_after and operand_before
+        if not ok:
+            _problem(
+                raw,
+                f"{word} at column {m.start() + 1} needs a term "
+                f"{'after' if word == 'NOT' else 'on each side'}",
+            )
+            chars[m.start() : m.end()] = word.lower()
+    return "".join(chars)
 
 
 def _clean(text: str, raw: bool) -> str:
@@ -158,10 +197,11 @@ def _clean(text: str, raw: bool) -> str:
     text = _balance_parentheses(text, raw)
     text = _normalise_fields(text, raw)
     text = _strip_wild_starts(text, raw)
-    return text
+    return _check_operators(text, raw)
 
 
 # ---- rewriting leaves onto the real fields ------------------------------------------------
+
 
 class _Rewriter:
     """Rewrites a parsed tree onto the fields of one language.
@@ -207,8 +247,9 @@ class _Rewriter:
                     out.append(query.Term(fieldname, tokens[0], boost=boost))
             elif isinstance(q, query.FuzzyTerm):
                 tokens = self.analyze(q.text, lang) or [q.text.lower()]
-                fuzzy = query.FuzzyTerm(fieldname, tokens[0], maxdist=min(q.maxdist, 2),
-                                        prefixlength=1)
+                fuzzy = query.FuzzyTerm(
+                    fieldname, tokens[0], maxdist=min(q.maxdist, 2), prefixlength=1
+                )
                 out.append(self._expand(fuzzy, fieldname, boost))
             elif isinstance(q, query.Prefix | query.Wildcard):
                 wild = type(q)(fieldname, q.text.lower())
@@ -268,7 +309,7 @@ class _Rewriter:
 
 
 def parse_date(value: str, end: bool = False) -> dt.date:
-    """"2024" / "2024-03" / "2024-03-15" -> the first (or, with ``end``, last) day it covers."""
+    """ "2024" / "2024-03" / "2024-03-15" -> the first (or, with ``end``, last) day it covers."""
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
     if not m:
         raise ValueError(f"bad date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
@@ -336,8 +377,15 @@ def _check_values(q: query.Query) -> None:
                         raise QuerySyntaxError(str(exc)) from None
 
 
-def parse_query(text: str, languages: tuple[str, ...], stemming: bool = True, *,
-                raw: bool = False, match: str = "all", reader=None) -> ParsedQuery:
+def parse_query(
+    text: str,
+    languages: tuple[str, ...],
+    stemming: bool = True,
+    *,
+    raw: bool = False,
+    match: str = "all",
+    reader=None,
+) -> ParsedQuery:
     """Parse ``text``; see the module docstring for the two modes."""
     if len(text) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(
@@ -353,8 +401,10 @@ def parse_query(text: str, languages: tuple[str, ...], stemming: bool = True, *,
     except Exception as exc:  # Whoosh's parser is lenient; anything it raises is a syntax problem
         if raw:
             raise QuerySyntaxError(f"cannot parse the query: {exc}") from None
-        words = re.findall(TOKEN_PATTERN, text)
-        parsed = parser.parse(" ".join(words)) if words else query.NullQuery
+        # The safe mode falls back to the plain words, without any syntax.
+        group = query.And if match == "all" else query.Or
+        words = [w.lower() for w in TOKEN_PATTERN.findall(text)]
+        parsed = group([query.Term("text", w) for w in words]) if words else query.NullQuery
     if raw:
         _check_values(parsed)
     leaves = list(parsed.leaves()) if not parsed.is_leaf() else [parsed]
@@ -372,4 +422,3 @@ def parse_query(text: str, languages: tuple[str, ...], stemming: bool = True, *,
     else:
         rewritten = query.Or(per_language)
     return ParsedQuery(rewritten, tuple(dict.fromkeys(rewriter.words)), False)
-

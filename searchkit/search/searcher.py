@@ -47,6 +47,7 @@ class SearchRequest:
     page: int = 1
     raw: bool = False
     match: str = "all"
+    snippets: bool = True
 
 
 class _MaskFilter(DocIdSet):
@@ -75,7 +76,8 @@ def coerce_date(value: str | dt.date | None, end: bool = False) -> dt.date | Non
 def present_languages(searcher, settings: IndexSettings) -> tuple[str, ...]:
     reader = searcher.reader()
     return tuple(
-        lang for lang in settings.languages
+        lang
+        for lang in settings.languages
         if reader.field_length(f"body_{lang}") or reader.field_length(f"title_{lang}")
     )
 
@@ -108,8 +110,9 @@ class SearchContext:
                 out.append(code)
             elif facet == "source_type":
                 if value.lower() not in model.SOURCE_TYPES:
-                    raise UsageError(f"unknown source type {value!r}: use one of "
-                                     f"{', '.join(model.SOURCE_TYPES)}")
+                    raise UsageError(
+                        f"unknown source type {value!r}: use one of {', '.join(model.SOURCE_TYPES)}"
+                    )
                 out.append(value.lower())
             elif facet == "language":
                 out.append(value.strip().lower())
@@ -131,9 +134,14 @@ class SearchContext:
     def search(self, request: SearchRequest) -> model.SearchResults:
         started = time.perf_counter()
         table = self.table
-        parsed = parse_query(request.text, self.languages, self.settings.stemming,
-                             raw=request.raw, match=request.match,
-                             reader=self.searcher.reader())
+        parsed = parse_query(
+            request.text,
+            self.languages,
+            self.settings.stemming,
+            raw=request.raw,
+            match=request.match,
+            reader=self.searcher.reader(),
+        )
         if parsed.match_all:
             matched = table.live
         else:
@@ -156,8 +164,17 @@ class SearchContext:
                 if other != name:
                     scope &= mask
             label = _label_function(name)
-            facets.append(facet_result(table, name, scope, request.facet_limit,
-                                       selected.get(name, ()), label, request.date_interval))
+            facets.append(
+                facet_result(
+                    table,
+                    name,
+                    scope,
+                    request.facet_limit,
+                    selected.get(name, ()),
+                    label,
+                    request.date_interval,
+                )
+            )
         suggestion = self.suggest(request.text, parsed.words) if parsed.words else None
         return model.SearchResults(
             query=request.text,
@@ -171,31 +188,50 @@ class SearchContext:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
-    def _page(self, parsed, final: int, matched: int, request: SearchRequest,
-              offset: int) -> list[model.Hit]:
+    def _page(
+        self, parsed, final: int, matched: int, request: SearchRequest, offset: int
+    ) -> list[model.Hit]:
         want = offset + request.limit
         if request.sort == "date" or parsed.match_all:
             ranked = [(n, 0.0) for n in self.table.latest_first(final, want)]
         else:
             allow = None if final == matched else _MaskFilter(final, self.table.size)
             results = self.searcher.search(parsed.query, limit=want, filter=allow)
-            ranked = [(results.docnum(i), results.score(i)) for i in range(len(results))]
+            ranked = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
         hits = []
         for rank, (docnum, score) in enumerate(ranked[offset:want], start=offset + 1):
             doc = stored_document(self.searcher.stored_fields(docnum))
-            hits.append(self.hit(doc, rank, score or 0.0, parsed.words))
+            hits.append(self.hit(doc, rank, score or 0.0, parsed.words, request.snippets))
         return hits
 
-    def hit(self, doc: model.Document, rank: int, score: float,
-            words: Sequence[str]) -> model.Hit:
-        snippet, spans = make_snippet(doc.body or doc.title, words, doc.language,
-                                      self.settings.stemming)
+    def hit(
+        self,
+        doc: model.Document,
+        rank: int,
+        score: float,
+        words: Sequence[str],
+        snippets: bool = True,
+    ) -> model.Hit:
+        snippet, spans = (
+            make_snippet(doc.body or doc.title, words, doc.language, self.settings.stemming)
+            if snippets
+            else ("", ())
+        )
         return model.Hit(
-            id=doc.id, rank=rank, score=round(float(score), 4), title=clean_text(doc.title),
+            id=doc.id,
+            rank=rank,
+            score=round(float(score), 4),
+            title=clean_text(doc.title),
             path=doc.path if doc.record is None else f"{doc.path}:{doc.record}",
-            url=doc.url, published=doc.published, source=doc.source,
-            source_type=doc.source_type, language=doc.language, actors=doc.actors,
-            countries=doc.countries, snippet=snippet, highlights=spans,
+            url=doc.url,
+            published=doc.published,
+            source=doc.source,
+            source_type=doc.source_type,
+            language=doc.language,
+            actors=doc.actors,
+            countries=doc.countries,
+            snippet=snippet,
+            highlights=spans,
         )
 
     # -- spelling ---------------------------------------------------------------------------
@@ -210,12 +246,14 @@ class SearchContext:
                 continue
             best = None
             for lang in self.languages:
-                candidates = self.searcher.suggest(f"body_{lang}", word.lower(), limit=1,
-                                                   maxdist=2, prefix=1)
+                candidates = self.searcher.suggest(
+                    f"body_{lang}", word.lower(), limit=1, maxdist=2, prefix=1
+                )
                 if candidates:
                     best = candidates[0]
                     break
             if best and best != word.lower():
+                best = best.capitalize() if word[:1].isupper() else best
                 pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
                 suggestion, n = pattern.subn(best, suggestion, count=1)
                 changed = changed or bool(n)
@@ -242,8 +280,12 @@ class SearchContext:
         fieldname = f"body_{lang}"
         reader = self.searcher.reader()
         n_docs = max(1, reader.doc_count())
-        tf = Counter(t.text for t in text_analyzer(lang, self.settings.stemming)(
-            f"{doc.title}\n{doc.body}"[:50_000]))
+        tf = Counter(
+            t.text
+            for t in text_analyzer(lang, self.settings.stemming)(
+                f"{doc.title}\n{doc.body}"[:50_000]
+            )
+        )
         weights = []
         for term, freq in tf.items():
             df = reader.doc_frequency(fieldname, term)
@@ -255,7 +297,7 @@ class SearchContext:
         q = wq.Or([wq.Term(fieldname, t) for t in top])
         results = self.searcher.search(q, limit=limit + 1)
         hits = []
-        for i in range(len(results)):
+        for i in range(results.scored_length()):
             n = results.docnum(i)
             if n == docnum:
                 continue

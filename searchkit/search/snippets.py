@@ -46,8 +46,9 @@ def _best_window(spans: list[tuple[int, int]], body: str, width: int) -> int:
     return start
 
 
-def make_snippet(body: str, words: Sequence[str], lang: str, stemming: bool = True,
-                 width: int = SNIPPET_CHARS) -> tuple[str, tuple[tuple[int, int], ...]]:
+def make_snippet(
+    body: str, words: Sequence[str], lang: str, stemming: bool = True, width: int = SNIPPET_CHARS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """(snippet, highlight spans in the snippet) for ``body`` and the query's ``words``."""
     spans = _matches(body, words, lang, stemming) if words else []
     start = _best_window(spans, body, width) if spans else 0

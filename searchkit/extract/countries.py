@@ -1,0 +1,326 @@
+"""Country mentions in running text: names, short forms, demonyms, capitals and metonyms.
+
+One pass over the words of a text. A word that can start a known surface form ("United" for
+"United Kingdom") is looked up in a table built once per language; the longest form that fits
+wins, blocked phrases ("New Mexico", "Washington Post") included, and a few context rules throw
+out the classic traps ("Michael Jordan", "Atlanta, Georgia", "Turkey sandwich").
+
+Matching is case-sensitive: country names are proper nouns, so "turkey" and "us" never match.
+The tables are package data built by ``scripts/build_tables.py``; ``searchkit/data/README.md``
+lists their sources and the decisions behind them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from searchkit.errors import ConfigError
+from searchkit.model import Mention
+
+__all__ = ["country_codes", "country_label", "find_countries", "resolve_country"]
+
+_WORD = re.compile(r"\w+")
+_WORD_BEFORE = re.compile(r"([\w'’.-]+)[ \t]$")
+_WORD_AFTER = re.compile(r"[ \t]([\w'’.-]+)")
+_NEXT_WORD = re.compile(r"(?:['’]s)?[ \t]+([\w'’.-]+)")
+_GEORGIA = "Georgia"  # the one country name that is also a US state
+
+
+@dataclass(frozen=True)
+class _Form:
+    surface: str
+    code: str  # "" for a blocked phrase: it wins the longest match and yields nothing
+    rule: str
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Surface forms keyed by their first word (longest first), and a pattern for the words
+    worth looking up: those starting with a character some form starts with."""
+
+    forms: dict[str, tuple[_Form, ...]]
+    initials: str
+
+    @property
+    def words(self) -> re.Pattern[str]:
+        return _words_starting_with(self.initials)
+
+
+class _Context:
+    """The context rules, built from the "context" section of countries.json."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.first_names = frozenset(data["first_names"])
+        self.surnames = frozenset(data["surnames"])
+        self.continuations = frozenset(data["continuations"])
+        self.non_name_words = frozenset(data["non_name_words"])
+        self.abbreviations = frozenset(data["abbreviations"])
+        self.not_before = {k: frozenset(v) for k, v in data["not_before"].items()}
+        self.not_after = {k: tuple(f"{p} " for p in v) for k, v in data["not_after"].items()}
+        self.caps_guard = frozenset(data["caps_guard"])
+        georgia = data["georgia"]
+        self.georgia_us_cities = frozenset(georgia["us_cities"])
+        places = _alternation(data["us_place_after"])
+        self.us_place_after = re.compile(rf",[ \t]+(?:{places})(?!\w)")
+        self.after_us_city = re.compile(rf"\b(?:{_alternation(georgia['us_cities'])}),[ \t]+$")
+        self.us_evidence = re.compile(rf"\b(?:{_alternation(georgia['us_evidence'])})\b")
+        self.country_evidence = re.compile(rf"\b(?:{_alternation(georgia['country_evidence'])})")
+
+    def rejects(self, text: str, start: int, end: int, form: _Form) -> bool:
+        """True when the words around a match show it is not the country."""
+        surface = form.surface
+        following = _NEXT_WORD.match(text, end)
+        if following and following.group(1).lower().rstrip(".") in self.not_before.get(surface, ()):
+            return True
+        if any(text.endswith(p, 0, start) for p in self.not_after.get(surface, ())):
+            return True
+        if surface in self.first_names:
+            after = _WORD_AFTER.match(text, end)
+            if after and _is_name(after.group(1)) and after.group(1) not in self.continuations:
+                return True  # "Jordan Henderson", "Paris Hilton"
+        if surface in self.surnames or form.rule == "capital":
+            before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+            word = before.group(1) if before else ""
+            # "Chad." ends a sentence; "Mr." and "B." belong to the name that follows.
+            if word.endswith(".") and len(word) > 2 and word not in self.abbreviations:
+                word = ""
+            if _is_name(word) and word not in self.non_name_words:
+                return True  # "Michael Jordan", "Jack London", "Real Madrid"
+        if form.rule == "capital":
+            if self.us_place_after.match(text, end):
+                return True  # "Paris, Texas", "London, Ontario"
+            if surface in self.georgia_us_cities and text.startswith(", Georgia", end):
+                return True  # "Athens, Georgia"
+        if surface == _GEORGIA and self.after_us_city.search(text, max(0, start - 40), start):
+            return True  # "Atlanta, Georgia"
+        if surface in self.caps_guard:
+            before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+            if before and before.group(1).isalpha() and before.group(1).isupper():
+                return True  # "CONTACT US"
+        return False
+
+    def drop_us_state(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Drop a bare "Georgia" in a text about the US state (another state or Atlanta named,
+        and nothing that points to the country: Tbilisi, Georgian, Abkhazia)."""
+        if not any(m.text == _GEORGIA for m in mentions):
+            return mentions
+        country = any(m.value == "GE" and m.text != _GEORGIA for m in mentions)
+        if country or self.country_evidence.search(text) or not self.us_evidence.search(text):
+            return mentions
+        return [m for m in mentions if m.text != _GEORGIA]
+
+
+class _Tables:
+    """countries.json, loaded once."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.languages: tuple[str, ...] = tuple(data["languages"])
+        self.countries: dict[str, dict[str, Any]] = data["countries"]
+        self.forms: dict[str, dict[str, dict[str, list[str]]]] = data["forms"]
+        self.blocks: dict[str, list[str]] = data["blocks"]
+        self.context = _Context(data["context"])
+
+
+@functools.cache
+def _tables() -> _Tables:
+    path = resources.files("searchkit") / "data" / "countries.json"
+    return _Tables(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _is_name(word: str) -> bool:
+    """A capitalised word as a name is written: "Henderson", "O'Keeffe", "B." (an initial)."""
+    return word[:1].isupper() and (any(c.islower() for c in word) or len(word.rstrip(".")) == 1)
+
+
+def _active_languages(language: str) -> tuple[str, ...]:
+    """English forms always; plus the document language's; every language when it is unknown."""
+    code = (language or "").replace("_", "-").split("-")[0].lower()
+    languages = _tables().languages
+    if code == "en":
+        return ("en",)
+    if code in languages:
+        return ("en", code)
+    return languages
+
+
+def _first_word(surface: str) -> str:
+    match = _WORD.match(surface)
+    if not match:
+        raise ConfigError(f"country alias {surface!r} must start with a letter or digit")
+    return match.group()
+
+
+def _by_first_word(forms: dict[str, _Form]) -> dict[str, tuple[_Form, ...]]:
+    grouped: dict[str, list[_Form]] = {}
+    for form in forms.values():
+        grouped.setdefault(_first_word(form.surface), []).append(form)
+    return {
+        word: tuple(sorted(group, key=lambda f: len(f.surface), reverse=True))
+        for word, group in grouped.items()
+    }
+
+
+@functools.cache
+def _index(languages: tuple[str, ...]) -> _Index:
+    """The surface forms and blocked phrases of the given languages."""
+    tables = _tables()
+    forms: dict[str, _Form] = {}
+    # Later languages override earlier ones: the document's language beats English.
+    for language in languages:
+        for rule, codes in tables.forms.get(language, {}).items():
+            for code, surfaces in codes.items():
+                for surface in surfaces:
+                    forms[surface] = _Form(surface, code, rule)
+    for language in ("*", *languages):
+        for surface in tables.blocks.get(language, ()):
+            forms[surface] = _Form(surface, "", "block")
+    return _indexed(forms)
+
+
+def _indexed(forms: dict[str, _Form]) -> _Index:
+    grouped = _by_first_word(forms)
+    return _Index(grouped, "".join(sorted({word[0] for word in grouped})))
+
+
+@functools.lru_cache(maxsize=64)
+def _words_starting_with(initials: str) -> re.Pattern[str]:
+    """Words worth looking up: most words start with a letter no form starts with."""
+    return re.compile(rf"(?<!\w)[{re.escape(initials)}]\w*")
+
+
+@functools.lru_cache(maxsize=32)
+def _alias_index(items: tuple[tuple[str, str], ...]) -> _Index:
+    codes = country_codes()
+    forms: dict[str, _Form] = {}
+    for surface, code in items:
+        value = (code or "").strip().upper()
+        if value and value not in codes:
+            raise ConfigError(
+                f"country alias {surface!r} -> {code!r}: not an ISO 3166-1 alpha-2 code; "
+                "use a code such as 'FR', or an empty value to ignore the phrase"
+            )
+        forms[surface] = _Form(surface, value, "alias")
+    return _indexed(forms)
+
+
+def _longest(text: str, start: int, candidates: tuple[_Form, ...]) -> _Form | None:
+    for form in candidates:
+        if text.startswith(form.surface, start):
+            end = start + len(form.surface)
+            # A form ending in a word character must end the word ("Niger" is not "Nigeria").
+            if end == len(text) or not form.surface[-1].isalnum() or not text[end].isalnum():
+                return form
+    return None
+
+
+def find_countries(
+    text: str, language: str = "en", extra_aliases: Mapping[str, str] | None = None
+) -> list[Mention]:
+    """Every country mention in ``text``, in text order, one Mention per occurrence.
+
+    ``value`` is the ISO 3166-1 alpha-2 code ("XK" for Kosovo); ``rule`` says how it was found:
+    "name", "short-form", "demonym", "capital", "metonym", "region" or "alias". ``language``
+    adds that language's forms to the English ones (any of en, fr, de, es, ru, uk; an unknown
+    language uses them all). ``extra_aliases`` maps surface forms to codes; an empty code makes
+    the phrase block a country match ("Georgia Tech": ""). Callers dedupe by value.
+    """
+    if not text:
+        return []
+    tables = _tables()
+    index = _index(_active_languages(language))
+    forms = index.forms
+    words = index.words
+    aliases: dict[str, tuple[_Form, ...]] = {}
+    if extra_aliases:
+        alias_index = _alias_index(tuple(sorted(extra_aliases.items())))
+        aliases = alias_index.forms
+        words = _words_starting_with("".join(sorted(set(index.initials + alias_index.initials))))
+    mentions: list[Mention] = []
+    covered = 0
+    for word in words.finditer(text):
+        key = word.group()
+        candidates = forms.get(key)
+        if candidates is None and key not in aliases:
+            continue
+        start = word.start()
+        if start < covered:
+            continue
+        form = _longest(text, start, candidates or ())
+        alias = _longest(text, start, aliases[key]) if key in aliases else None
+        if alias and (form is None or len(alias.surface) >= len(form.surface)):
+            form = alias
+        if form is None:
+            continue
+        end = start + len(form.surface)
+        covered = end
+        if form.code and not tables.context.rejects(text, start, end, form):
+            mentions.append(Mention("country", form.code, form.surface, form.rule, start))
+    return tables.context.drop_us_state(text, mentions)
+
+
+def country_label(code: str, language: str = "en") -> str:
+    """The country's common name in ``language`` ("FR" -> "France"); an unknown code as given."""
+    country = _tables().countries.get((code or "").strip().upper())
+    if country is None:
+        return code
+    labels = country["labels"]
+    return labels.get((language or "en").split("-")[0].lower()) or labels["en"]
+
+
+def country_codes() -> frozenset[str]:
+    """Every code find_countries can return (ISO 3166-1 alpha-2, plus XK for Kosovo)."""
+    return _codes()
+
+
+@functools.cache
+def _codes() -> frozenset[str]:
+    return frozenset(_tables().countries)
+
+
+def resolve_country(user_text: str) -> str | None:
+    """The code for a country as a user may type it: "fr", "FRA", "France", "French",
+    "Frankreich", "UK", "U.S."; None when it names no country (or several)."""
+    key = _normalise(user_text)
+    if not key:
+        return None
+    if len(key) == 2 and key.upper() in _codes():
+        return key.upper()
+    return _resolve_index().get(key)
+
+
+def _normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace("’", "'").replace("ʼ", "'").replace(".", "").replace("-", " ")
+    return " ".join(plain.split())
+
+
+@functools.cache
+def _resolve_index() -> dict[str, str]:
+    """Normalised names, short forms, demonyms and labels of every language -> code.
+
+    Capitals and metonyms are left out ("Paris" is not a way to say France in a filter);
+    a key that could mean two countries is dropped.
+    """
+    tables = _tables()
+    found: dict[str, set[str]] = {}
+    for code, country in tables.countries.items():
+        for label in (*country["labels"].values(), country["alpha3"]):
+            found.setdefault(_normalise(label), set()).add(code)
+    for rules in tables.forms.values():
+        for rule in ("name", "short-form", "demonym", "region"):
+            for code, surfaces in rules.get(rule, {}).items():
+                for surface in surfaces:
+                    found.setdefault(_normalise(surface), set()).add(code)
+    return {key: codes.pop() for key, codes in found.items() if len(codes) == 1 and key}

@@ -1,0 +1,263 @@
+"""Source name and type: the precedence of the rules, the domain table, host suffixes."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from searchkit.errors import ConfigError
+from searchkit.extract.sources import SourceInfo, classify_source, domain_of
+from searchkit.model import SOURCE_TYPES
+
+TSV = Path(__file__).resolve().parent.parent / "scripts" / "source_domains.tsv"
+
+
+# --- domain_of -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.reuters.com/world/europe/x", "reuters.com"),
+        ("http://m.facebook.com/story", "facebook.com"),
+        ("https://amp.theguardian.com/world", "theguardian.com"),
+        ("https://www3.nhk.or.jp/news/", "nhk.or.jp"),
+        ("https://News.BBC.co.uk:443/1/hi", "news.bbc.co.uk"),
+        ("https://user:secret@www.example.com:8080/p?q=1", "example.com"),
+        ("reuters.com/article/x", "reuters.com"),
+        ("//www.example.org/x", "example.org"),
+        ("https://www.example.com./", "example.com"),
+        ("https://m.me/", "m.me"),
+        ("", ""),
+        ("not a url", ""),
+        ("http://[::1", ""),
+    ],
+)
+def test_domain_of(url, domain):
+    assert domain_of(url) == domain
+
+
+# --- the domain table ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "source", "source_type"),
+    [
+        ("https://www.reuters.com/x", "Reuters", "wire"),
+        ("https://apnews.com/article/x", "Associated Press", "wire"),
+        ("https://www.afp.com/en/x", "AFP", "wire"),
+        ("https://interfax.com.ua/news/x", "Interfax-Ukraine", "wire"),
+        ("https://tass.ru/politika/1", "TASS", "wire"),
+        ("https://www.ukrinform.net/rubric/x", "Ukrinform", "wire"),
+        ("https://www.unian.ua/war/x", "UNIAN", "wire"),
+        ("https://www.bbc.co.uk/news/x", "BBC", "tv"),
+        ("https://www.bbc.com/news/x", "BBC", "tv"),
+        ("https://www.npr.org/2024/x", "NPR", "radio"),
+        ("https://www.huffpost.com/entry/x", "HuffPost", "news"),
+        ("https://www.huffingtonpost.com/entry/x", "HuffPost", "news"),
+        ("https://www.economist.com/x", "The Economist", "magazine"),
+        ("https://x.com/user/status/1", "X", "social"),
+        ("https://twitter.com/user", "Twitter", "social"),
+        ("https://t.me/channel/1", "Telegram", "social"),
+        ("https://www.youtube.com/watch?v=1", "YouTube", "social"),
+        ("https://www.reddit.com/r/x", "Reddit", "social"),
+        ("https://www.nato.int/cps/en", "NATO", "official"),
+        ("https://www.kremlin.ru/events", "President of Russia", "official"),
+        ("https://commission.europa.eu/x", "European Union", "official"),
+    ],
+)
+def test_domains_in_the_table(url, source, source_type):
+    info = classify_source(url)
+    assert (info.source, info.source_type) == (source, source_type)
+    assert info.reason.startswith("domain ") and info.reason.endswith(" in the source table")
+
+
+def test_a_subdomain_matches_its_parent_and_a_listed_subdomain_wins():
+    assert classify_source("https://news.bbc.co.uk/2/hi/x") == SourceInfo(
+        "BBC", "tv", "domain bbc.co.uk in the source table"
+    )
+    assert classify_source("https://news.sky.com/story/x").source == "Sky News"
+    assert classify_source("https://blogs.mediapart.fr/x").source_type == "blog"
+    assert classify_source("https://www.mediapart.fr/x").source_type == "news"
+
+
+def test_a_hosting_platform_takes_the_site_name_or_the_host():
+    assert classify_source("https://someone.wordpress.com/2020/x") == SourceInfo(
+        "someone.wordpress.com", "blog", "domain wordpress.com in the source table"
+    )
+    info = classify_source("https://someone.substack.com/p/x", site_name="Someone's Letter")
+    assert (info.source, info.source_type) == ("Someone's Letter", "blog")
+    assert classify_source("https://medium.com/@a/x", site_name="Medium").source == "Medium"
+
+
+def test_the_table_is_the_tsv():
+    rows = {}
+    for line in TSV.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            domain, name, kind = line.split("\t")
+            rows[domain] = [name, kind]
+    data = json.loads(
+        (resources.files("searchkit") / "data" / "source_domains.json").read_text("utf-8")
+    )
+    assert data["domains"] == rows, "rebuild with: python scripts/build_tables.py"
+    assert len(rows) >= 300
+    assert {kind for _, kind in rows.values()} <= set(SOURCE_TYPES) - {"unknown"}
+    assert data["_licence"]
+
+
+# --- precedence ------------------------------------------------------------------------------
+
+
+def test_declared_type_beats_everything():
+    info = classify_source(
+        "https://www.reuters.com/x",
+        site_name="Reuters",
+        declared_type="newspaper",
+        page_type="BlogPosting",
+        extra_domains={"reuters.com": "blog"},
+    )
+    assert info == SourceInfo("Reuters", "news", "declared in metadata (newspaper)")
+
+
+@pytest.mark.parametrize(
+    ("declared", "source_type"),
+    [
+        ("news", "news"),
+        ("TV", "tv"),
+        ("television", "tv"),
+        ("Newspaper", "news"),
+        ("press agency", "wire"),
+        ("news_agency", "wire"),
+        ("radio station", "radio"),
+        ("weblog", "blog"),
+        ("government", "official"),
+    ],
+)
+def test_declared_type_aliases(declared, source_type):
+    assert classify_source("https://example.com", declared_type=declared).source_type == (
+        source_type
+    )
+
+
+@pytest.mark.parametrize("declared", ["unknown", "gossip", "article", ""])
+def test_an_unrecognised_declared_type_is_ignored(declared):
+    info = classify_source("https://www.reuters.com/x", declared_type=declared)
+    assert info.source_type == "wire"
+
+
+def test_config_domains_beat_the_table():
+    info = classify_source("https://www.reuters.com/x", extra_domains={"reuters.com": "news"})
+    assert info == SourceInfo("Reuters", "news", "domain reuters.com in the config")
+
+
+def test_config_domains_match_subdomains_and_accept_urls_and_aliases():
+    extra = {"https://www.example.org/": "television"}
+    info = classify_source("https://video.example.org/x", extra_domains=extra)
+    assert (info.source_type, info.reason) == ("tv", "domain example.org in the config")
+
+
+def test_a_bad_config_type_is_a_config_error():
+    with pytest.raises(ConfigError, match="unknown source type"):
+        classify_source("https://example.org", extra_domains={"example.org": "gossip"})
+
+
+def test_the_table_beats_host_suffixes_and_hints():
+    info = classify_source("https://www.spa.gov.sa/x", page_type="NewsArticle")
+    assert (info.source, info.source_type) == ("Saudi Press Agency", "wire")
+
+
+@pytest.mark.parametrize(
+    ("url", "suffix"),
+    [
+        ("https://www.data.gov/x", ".gov"),
+        ("https://www.army.mil/article", ".mil"),
+        ("https://www.itu.int/en", ".int"),
+        ("https://www.ons.gov.uk.example", ""),
+        ("https://mfa.gov.cn/eng", ".gov.cn"),
+        ("https://www.interieur.gouv.fr/x", ".gouv.fr"),
+        ("https://www.gob.mx/x", ".gob.mx"),
+        ("https://www.bundeskanzleramt.gv.at/x", ".gv.at"),
+        ("https://www.mof.go.jp/x", ".go.jp"),
+        ("https://www.admin.ch/gov/x", ".admin.ch"),
+        ("https://go.at/x", ""),
+        ("https://www.govexec.com/x", ""),
+    ],
+)
+def test_host_suffix_rules(url, suffix):
+    info = classify_source(url)
+    if suffix:
+        assert info == SourceInfo(domain_of(url), "official", f"url host ends with {suffix}")
+    else:
+        assert info.source_type == "unknown"
+
+
+def test_host_suffix_beats_page_type():
+    assert classify_source("https://x.gov", page_type="BlogPosting").source_type == "official"
+
+
+@pytest.mark.parametrize(
+    ("page_type", "source_type"),
+    [
+        ("BlogPosting", "blog"),
+        ("https://schema.org/BlogPosting", "blog"),
+        ("NewsArticle", "news"),
+        ("ReportageNewsArticle", "news"),
+        ("article", "unknown"),
+        ("website", "unknown"),
+        ("video.other", "unknown"),
+        ("video.episode", "unknown"),
+    ],
+)
+def test_page_type_hints(page_type, source_type):
+    assert classify_source("https://unlisted.example", page_type=page_type).source_type == (
+        source_type
+    )
+
+
+def test_page_type_beats_site_name():
+    info = classify_source("https://unlisted.example", site_name="Reuters", page_type="blog")
+    assert (info.source, info.source_type) == ("Reuters", "blog")
+
+
+def test_site_name_matches_the_table_names_case_insensitively():
+    info = classify_source("https://mirror.example/x", site_name="the guardian")
+    assert info == SourceInfo(
+        "The Guardian", "news", "site name 'the guardian' in the source table"
+    )
+    assert classify_source(site_name="REUTERS").source_type == "wire"
+
+
+def test_a_site_name_shared_by_outlets_of_different_types_says_nothing():
+    assert classify_source("https://mirror.example/x", site_name="RTL").source_type == "unknown"
+
+
+def test_unknown_falls_back_to_site_name_then_domain_then_nothing():
+    assert classify_source("https://www.unlisted.example/x", site_name="Local Paper") == (
+        SourceInfo("Local Paper", "unknown", "no metadata, domain or site-name rule matched")
+    )
+    assert classify_source("https://www.unlisted.example/x").source == "unlisted.example"
+    assert classify_source() == SourceInfo(
+        "", "unknown", "no metadata, domain or site-name rule matched"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "source_type"),
+    [
+        ("https://www.nytimes.com/2019/x", "news"),
+        ("https://www.wsj.com/articles/x", "news"),
+        ("https://www.aljazeera.com/news/x", "tv"),
+        ("https://www.arteradio.com/son/x", "radio"),
+        ("https://www.forbes.com/sites/x", "magazine"),
+        ("https://emacspeak.blogspot.com/2019/x", "blog"),
+        ("https://www.arbeitsagentur.de/news/x", "official"),
+        ("https://www.bsi.bund.de/x", "official"),
+        ("https://hosted.ap.org/x", "wire"),
+        ("https://www.liberation.fr/international/x", "news"),
+    ],
+)
+def test_benchmark_pages_are_classified(url, source_type):
+    assert classify_source(url).source_type == source_type

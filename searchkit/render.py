@@ -9,6 +9,7 @@ from . import model
 from .search.snippets import clean_text
 
 BOLD, DIM, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m"
+TITLE_CHARS = 100
 CSV_COLUMNS = (
     "rank",
     "id",
@@ -50,6 +51,8 @@ def _hit_lines(hit: model.Hit, colour: bool) -> list[str]:
         meta.append(",".join(hit.countries))
     score = f"  [{hit.score:.2f}]" if hit.score else ""
     title = clean_text(hit.title) or "(untitled)"
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     lines = [
         f"{hit.rank:>3}. {_style(title, BOLD, colour)}{score}",
         "     " + _style(" · ".join(meta) + f" · id {hit.id}", DIM, colour),
@@ -89,12 +92,13 @@ def render_results(results: model.SearchResults, colour: bool = False) -> str:
     if shown:
         head += f", showing {first}-{first + shown - 1}"
     head += f" ({results.took_ms:.0f} ms)"
-    lines = [head, ""]
+    lines = [head]
     if results.suggestion:
-        lines[1:1] = [f"Did you mean: {clean_text(results.suggestion)}", ""]
+        lines += ["", f"Did you mean: {clean_text(results.suggestion)}"]
     for hit in results.hits:
-        lines.extend(_hit_lines(hit, colour))
         lines.append("")
+        lines.extend(_hit_lines(hit, colour))
+    lines.append("")
     if results.facets and results.total:
         lines.append(_style("Facets", BOLD, colour))
         lines.append(render_facets(results.facets))

@@ -61,7 +61,7 @@ def _countries(article: RawArticle, lang: str, config: ExtractConfig) -> list[Me
     from .countries import find_countries, resolve_country
 
     declared = article.meta.get("countries")
-    if declared:
+    if declared is not None:
         mentions = []
         for name in declared:
             code = config.country_aliases.get(name) or resolve_country(name)
@@ -78,7 +78,7 @@ def _actors(article: RawArticle, lang: str) -> list[Mention]:
     from .actors import find_actors
 
     declared = article.meta.get("actors")
-    if declared:
+    if declared is not None:
         return [Mention("actor", name, name, "metadata") for name in declared]
     return find_actors(article.body, lang, title=article.title)
 

@@ -116,6 +116,9 @@ def map_record(record: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     for key, names in FIELD_NAMES.items():
         for name in names:
             value = record.get(name, lowered.get(name.lower()))
+            if isinstance(value, list) and not value and key in LIST_KEYS:
+                found[key] = []  # an explicit empty list: there are none, do not extract
+                break
             if value in (None, "", []):
                 continue
             found[key] = _as_list(value) if key in LIST_KEYS else _as_text(value)

@@ -238,7 +238,6 @@ class SearchContext:
 
     def suggest(self, text: str, words: Sequence[str]) -> str | None:
         """The query with each word the index does not know replaced by its best correction."""
-        reader = self.searcher.reader()
         suggestion = text
         changed = False
         for word in words:
@@ -253,11 +252,13 @@ class SearchContext:
                     best = candidates[0]
                     break
             if best and best != word.lower():
-                best = best.capitalize() if word[:1].isupper() else best
                 pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-                suggestion, n = pattern.subn(best, suggestion, count=1)
+
+                def keep_case(m: re.Match, best: str = best) -> str:
+                    return best.capitalize() if m.group()[:1].isupper() else best
+
+                suggestion, n = pattern.subn(keep_case, suggestion, count=1)
                 changed = changed or bool(n)
-        del reader
         return suggestion if changed else None
 
     def _known(self, word: str) -> bool:

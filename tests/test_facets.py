@@ -1,0 +1,100 @@
+"""Facet counts and filters equal a brute-force count over a random corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from searchkit import Index
+from support import write_records
+
+WORDS = ["alpha", "beta", "gamma", "delta"]
+ACTORS = ["Ann Lee", "Bo Chen", "Cy Diaz", "NATO"]
+COUNTRIES = ["FR", "UA", "DE", "US"]
+TYPES = ["news", "wire", "blog"]
+LANGS = ["en", "fr"]
+
+records = st.lists(
+    st.fixed_dictionaries({
+        "words": st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+        "actors": st.lists(st.sampled_from(ACTORS), unique=True, max_size=3),
+        "countries": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
+        "source_type": st.sampled_from(TYPES),
+        "language": st.sampled_from(LANGS),
+        "date": st.one_of(st.none(), st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28))),
+    }),
+    min_size=1, max_size=25,
+)
+requests = st.fixed_dictionaries({
+    "word": st.one_of(st.none(), st.sampled_from(WORDS)),
+    "actor": st.lists(st.sampled_from(ACTORS), unique=True, max_size=2),
+    "country": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
+    "source_type": st.lists(st.sampled_from(TYPES), unique=True, max_size=2),
+    "since": st.one_of(st.none(), st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28))),
+})
+
+
+def to_record(i: int, r: dict) -> dict:
+    out = {"title": f"Doc {i}", "text": " ".join(r["words"]), "language": r["language"],
+           "source_type": r["source_type"], "actors": r["actors"], "countries": r["countries"]}
+    if r["date"]:
+        out["date"] = r["date"].isoformat()
+    return out
+
+
+def keep(r: dict, req: dict, skip: str = "") -> bool:
+    """The brute-force filter: what a search with ``req`` should match, minus ``skip``."""
+    if req["word"] and req["word"] not in r["words"]:
+        return False
+    for facet in ("actor", "country", "source_type"):
+        chosen = req[facet]
+        if facet == skip or not chosen:
+            continue
+        values = {"actor": r["actors"], "country": r["countries"],
+                  "source_type": [r["source_type"]]}[facet]
+        if not set(chosen) & set(values):
+            return False
+    return skip == "date" or not req["since"] or bool(r["date"] and r["date"] >= req["since"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records, st.lists(requests, min_size=1, max_size=4))
+def test_facet_counts_equal_brute_force(tmp_path_factory, corpus, reqs):
+    base = tmp_path_factory.mktemp("facets")
+    write_records(base / "corpus.jsonl", [to_record(i, r) for i, r in enumerate(corpus)])
+    with Index.create(base / "ix", stemming=False) as index:
+        index.update([base / "corpus.jsonl"], jobs=1)
+        for req in reqs:
+            filters = {k: req[k] for k in ("actor", "country", "source_type") if req[k]}
+            results = index.search(req["word"] or "*", filters=filters, since=req["since"],
+                                   facets=("actor", "country", "source_type", "language",
+                                           "date"), facet_limit=0, limit=100)
+            assert results.total == sum(keep(r, req) for r in corpus)
+            assert len(results.hits) == results.total
+            expected = {
+                "actor": Counter(a for r in corpus if keep(r, req, "actor") for a in r["actors"]),
+                "country": Counter(c for r in corpus if keep(r, req, "country")
+                                   for c in r["countries"]),
+                "source_type": Counter(r["source_type"] for r in corpus
+                                       if keep(r, req, "source_type")),
+                "language": Counter(r["language"] for r in corpus if keep(r, req)),
+                "date": Counter(f"{r['date']:%Y-%m}" for r in corpus
+                                if keep(r, req, "date") and r["date"]),
+            }
+            missing = {
+                "actor": sum(1 for r in corpus if keep(r, req, "actor") and not r["actors"]),
+                "country": sum(1 for r in corpus if keep(r, req, "country")
+                               and not r["countries"]),
+                "source_type": 0,
+                "language": 0,
+                "date": sum(1 for r in corpus if keep(r, req, "date") and not r["date"]),
+            }
+            for facet in results.facets:
+                assert {v.value: v.count for v in facet.values} == dict(expected[facet.name])
+                assert facet.missing == missing[facet.name]
+                chosen = set(req.get(facet.name) or ())
+                assert {v.value for v in facet.values if v.selected} == chosen & set(
+                    expected[facet.name])

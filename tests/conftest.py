@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import SEEDS
 
 from searchkit import Index
+from support import SEEDS
 
 
 @pytest.fixture(scope="session")

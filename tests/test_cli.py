@@ -45,13 +45,16 @@ def run(root, *args, env=None):
 def test_second_index_run_reports_everything_unchanged(indexed):
     code, out, err = run(indexed, "index", str(indexed / "seeds"))
     assert (code, out, err) == (
-        0, "0 added, 0 updated, 5 unchanged, 0 removed, 0 skipped (N s)\n", ""
+        0,
+        "0 added, 0 updated, 5 unchanged, 0 removed, 0 skipped (N s)\n",
+        "",
     )
 
 
 def test_search_human_output(indexed):
-    code, out, err = run(indexed, "search", "French instructors", "--facet", "country",
-                         "--facet-limit", "3")
+    code, out, err = run(
+        indexed, "search", "French instructors", "--facet", "country", "--facet-limit", "3"
+    )
     assert code == 0 and err == ""
     assert out == (
         "1 result, showing 1-1 (N ms)\n"
@@ -76,20 +79,51 @@ def test_search_json_shape(indexed):
     code, out, _ = run(indexed, "search", "Macron", "--json", "--limit", "2")
     data = json.loads(out)
     assert code == 0
-    assert list(data) == ["query", "total", "page", "limit", "sort", "hits", "facets",
-                          "suggestion", "took_ms"]
+    assert list(data) == [
+        "query",
+        "total",
+        "page",
+        "limit",
+        "sort",
+        "hits",
+        "facets",
+        "suggestion",
+        "took_ms",
+    ]
     assert (data["query"], data["total"], len(data["hits"])) == ("Macron", 4, 2)
     hit = data["hits"][0]
-    assert list(hit) == ["id", "rank", "score", "title", "path", "url", "published", "source",
-                         "source_type", "language", "actors", "countries", "snippet",
-                         "highlights"]
+    assert list(hit) == [
+        "id",
+        "rank",
+        "score",
+        "title",
+        "path",
+        "url",
+        "published",
+        "source",
+        "source_type",
+        "language",
+        "actors",
+        "countries",
+        "snippet",
+        "highlights",
+    ]
     start, end = hit["highlights"][0]
     assert hit["snippet"][start:end] == "Macron"
-    assert [f["name"] for f in data["facets"]] == ["actor", "country", "date", "source_type",
-                                                   "language"]
+    assert [f["name"] for f in data["facets"]] == [
+        "actor",
+        "country",
+        "date",
+        "source_type",
+        "language",
+    ]
     actor = data["facets"][0]
-    assert actor["values"][0] == {"value": "Emmanuel Macron", "label": "Emmanuel Macron",
-                                  "count": 4, "selected": False}
+    assert actor["values"][0] == {
+        "value": "Emmanuel Macron",
+        "label": "Emmanuel Macron",
+        "count": 4,
+        "selected": False,
+    }
 
 
 def test_search_jsonl_and_csv(indexed):
@@ -99,8 +133,21 @@ def test_search_jsonl_and_csv(indexed):
     assert [json.loads(line)["rank"] for line in lines] == [1, 2, 3]
     code, out, _ = run(indexed, "search", "NATO", "--csv", "--limit", "2")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["rank", "id", "score", "title", "published", "source", "source_type",
-                       "language", "countries", "actors", "path", "url", "snippet"]
+    assert rows[0] == [
+        "rank",
+        "id",
+        "score",
+        "title",
+        "published",
+        "source",
+        "source_type",
+        "language",
+        "countries",
+        "actors",
+        "path",
+        "url",
+        "snippet",
+    ]
     assert len(rows) == 3
 
 
@@ -131,7 +178,7 @@ def test_locked_index_names_the_holder(indexed):
     store = Store.open(indexed / "index")
     writer = store.writer(0)
     try:
-        code, out, err = run(indexed, "index", "--lock-timeout", "0.2", str(indexed / "seeds"))
+        code, _, err = run(indexed, "index", "--lock-timeout", "0.2", str(indexed / "seeds"))
     finally:
         writer.cancel()
     assert code == ExitCode.INDEX_LOCKED
@@ -145,25 +192,46 @@ def test_locked_index_names_the_holder(indexed):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["search", "--raw", '"French'], ExitCode.USAGE,
-         'Error: unbalanced quote at column 1: close the phrase with another "\n'),
-        (["search", "x", "--since", "2024-13"], ExitCode.USAGE,
-         "Error: bad date '2024-13': no such day\n"),
-        (["search", "x", "--country", "Atlantis"], ExitCode.USAGE,
-         "Error: unknown country 'Atlantis': use a name or an ISO code\n"),
-        (["search", "x", "--source-type", "podcast"], ExitCode.USAGE,
-         "Error: unknown source type 'podcast': use one of news, wire, tv, radio, magazine, "
-         "blog, social, official, unknown\n"),
-        (["show", "nope"], ExitCode.NOT_FOUND,
-         "Error: no document with id 'nope': ids are shown by `searchkit search`\n"),
-        (["similar", "nope"], ExitCode.NOT_FOUND,
-         "Error: no document with id 'nope': ids are shown by `searchkit search`\n"),
-        (["index", "/no/such/dir"], ExitCode.USAGE,
-         "Error: no such file or directory: /no/such/dir\n"),
+        (
+            ["search", "--raw", '"French'],
+            ExitCode.USAGE,
+            'Error: unbalanced quote at column 1: close the phrase with another "\n',
+        ),
+        (
+            ["search", "x", "--since", "2024-13"],
+            ExitCode.USAGE,
+            "Error: bad date '2024-13': no such day\n",
+        ),
+        (
+            ["search", "x", "--country", "Atlantis"],
+            ExitCode.USAGE,
+            "Error: unknown country 'Atlantis': use a name or an ISO code\n",
+        ),
+        (
+            ["search", "x", "--source-type", "podcast"],
+            ExitCode.USAGE,
+            "Error: unknown source type 'podcast': use one of news, wire, tv, radio, magazine, "
+            "blog, social, official, unknown\n",
+        ),
+        (
+            ["show", "nope"],
+            ExitCode.NOT_FOUND,
+            "Error: no document with id 'nope': ids are shown by `searchkit search`\n",
+        ),
+        (
+            ["similar", "nope"],
+            ExitCode.NOT_FOUND,
+            "Error: no document with id 'nope': ids are shown by `searchkit search`\n",
+        ),
+        (
+            ["index", "/no/such/dir"],
+            ExitCode.USAGE,
+            "Error: no such file or directory: /no/such/dir\n",
+        ),
     ],
 )
 def test_errors_are_one_line_with_documented_codes(indexed, args, code, message):
-    got_code, out, err = run(indexed, *args)
+    got_code, _, err = run(indexed, *args)
     assert (got_code, err) == (code, message)
 
 
@@ -191,8 +259,9 @@ def test_show_stats_facets_similar_extract(indexed):
     assert (code, out) == (0, "language (1 values)\n        5  en English\n")
     code, out, _ = run(indexed, "similar", doc_id, "--limit", "2")
     assert code == 0 and out.count(" · id ") == 2
-    code, out, _ = run(indexed, "extract", str(indexed / "seeds" / "003_458130abee585993.txt"),
-                       "--json")
+    code, out, _ = run(
+        indexed, "extract", str(indexed / "seeds" / "003_458130abee585993.txt"), "--json"
+    )
     doc = json.loads(out)
     assert doc["countries"] == ["UA", "FR", "RU", "US"] and "evidence" not in doc
 

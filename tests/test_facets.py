@@ -18,28 +18,39 @@ TYPES = ["news", "wire", "blog"]
 LANGS = ["en", "fr"]
 
 records = st.lists(
-    st.fixed_dictionaries({
-        "words": st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
-        "actors": st.lists(st.sampled_from(ACTORS), unique=True, max_size=3),
-        "countries": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
-        "source_type": st.sampled_from(TYPES),
-        "language": st.sampled_from(LANGS),
-        "date": st.one_of(st.none(), st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28))),
-    }),
-    min_size=1, max_size=25,
+    st.fixed_dictionaries(
+        {
+            "words": st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+            "actors": st.lists(st.sampled_from(ACTORS), unique=True, max_size=3),
+            "countries": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
+            "source_type": st.sampled_from(TYPES),
+            "language": st.sampled_from(LANGS),
+            "date": st.one_of(st.none(), st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28))),
+        }
+    ),
+    min_size=1,
+    max_size=25,
 )
-requests = st.fixed_dictionaries({
-    "word": st.one_of(st.none(), st.sampled_from(WORDS)),
-    "actor": st.lists(st.sampled_from(ACTORS), unique=True, max_size=2),
-    "country": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
-    "source_type": st.lists(st.sampled_from(TYPES), unique=True, max_size=2),
-    "since": st.one_of(st.none(), st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28))),
-})
+requests = st.fixed_dictionaries(
+    {
+        "word": st.one_of(st.none(), st.sampled_from(WORDS)),
+        "actor": st.lists(st.sampled_from(ACTORS), unique=True, max_size=2),
+        "country": st.lists(st.sampled_from(COUNTRIES), unique=True, max_size=2),
+        "source_type": st.lists(st.sampled_from(TYPES), unique=True, max_size=2),
+        "since": st.one_of(st.none(), st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28))),
+    }
+)
 
 
 def to_record(i: int, r: dict) -> dict:
-    out = {"title": f"Doc {i}", "text": " ".join(r["words"]), "language": r["language"],
-           "source_type": r["source_type"], "actors": r["actors"], "countries": r["countries"]}
+    out = {
+        "title": f"Doc {i}",
+        "text": " ".join(r["words"]),
+        "language": r["language"],
+        "source_type": r["source_type"],
+        "actors": r["actors"],
+        "countries": r["countries"],
+    }
     if r["date"]:
         out["date"] = r["date"].isoformat()
     return out
@@ -53,8 +64,11 @@ def keep(r: dict, req: dict, skip: str = "") -> bool:
         chosen = req[facet]
         if facet == skip or not chosen:
             continue
-        values = {"actor": r["actors"], "country": r["countries"],
-                  "source_type": [r["source_type"]]}[facet]
+        values = {
+            "actor": r["actors"],
+            "country": r["countries"],
+            "source_type": [r["source_type"]],
+        }[facet]
         if not set(chosen) & set(values):
             return False
     return skip == "date" or not req["since"] or bool(r["date"] and r["date"] >= req["since"])
@@ -69,25 +83,32 @@ def test_facet_counts_equal_brute_force(tmp_path_factory, corpus, reqs):
         index.update([base / "corpus.jsonl"], jobs=1)
         for req in reqs:
             filters = {k: req[k] for k in ("actor", "country", "source_type") if req[k]}
-            results = index.search(req["word"] or "*", filters=filters, since=req["since"],
-                                   facets=("actor", "country", "source_type", "language",
-                                           "date"), facet_limit=0, limit=100)
+            results = index.search(
+                req["word"] or "*",
+                filters=filters,
+                since=req["since"],
+                facets=("actor", "country", "source_type", "language", "date"),
+                facet_limit=0,
+                limit=100,
+            )
             assert results.total == sum(keep(r, req) for r in corpus)
             assert len(results.hits) == results.total
             expected = {
                 "actor": Counter(a for r in corpus if keep(r, req, "actor") for a in r["actors"]),
-                "country": Counter(c for r in corpus if keep(r, req, "country")
-                                   for c in r["countries"]),
-                "source_type": Counter(r["source_type"] for r in corpus
-                                       if keep(r, req, "source_type")),
+                "country": Counter(
+                    c for r in corpus if keep(r, req, "country") for c in r["countries"]
+                ),
+                "source_type": Counter(
+                    r["source_type"] for r in corpus if keep(r, req, "source_type")
+                ),
                 "language": Counter(r["language"] for r in corpus if keep(r, req)),
-                "date": Counter(f"{r['date']:%Y-%m}" for r in corpus
-                                if keep(r, req, "date") and r["date"]),
+                "date": Counter(
+                    f"{r['date']:%Y-%m}" for r in corpus if keep(r, req, "date") and r["date"]
+                ),
             }
             missing = {
                 "actor": sum(1 for r in corpus if keep(r, req, "actor") and not r["actors"]),
-                "country": sum(1 for r in corpus if keep(r, req, "country")
-                               and not r["countries"]),
+                "country": sum(1 for r in corpus if keep(r, req, "country") and not r["countries"]),
                 "source_type": 0,
                 "language": 0,
                 "date": sum(1 for r in corpus if keep(r, req, "date") and not r["date"]),
@@ -97,4 +118,5 @@ def test_facet_counts_equal_brute_force(tmp_path_factory, corpus, reqs):
                 assert facet.missing == missing[facet.name]
                 chosen = set(req.get(facet.name) or ())
                 assert {v.value for v in facet.values if v.selected} == chosen & set(
-                    expected[facet.name])
+                    expected[facet.name]
+                )

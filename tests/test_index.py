@@ -8,10 +8,10 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import write_records
 
 from searchkit import Index
 from searchkit.errors import IndexMissingError, SchemaVersionError, UsageError
+from support import write_records
 
 
 def snapshot(index: Index) -> tuple:

@@ -176,3 +176,30 @@ def test_incremental_updates_equal_a_full_rebuild(tmp_path_factory, ops):
     with Index.create(base / "full") as full:
         full.update([src], jobs=1)
         assert snapshot(full) == incremental
+
+
+def test_ctrl_c_keeps_the_last_commit_and_a_rerun_carries_on(tmp_path, monkeypatch):
+    from searchkit.engine import updater
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(30):
+        write_records(src / f"f{i:02}.jsonl", [record(i)])
+    monkeypatch.setattr(updater, "BATCH_DOCUMENTS", 10)
+    calls = []
+
+    def interrupt_after_15(done, total):
+        calls.append(done)
+        if done == 15:
+            raise KeyboardInterrupt
+
+    with Index.create(tmp_path / "ix") as index:
+        report = index.update([src], jobs=1, progress=interrupt_after_15)
+        assert report.interrupted
+        assert (report.added, index.search("*").total) == (15, 10)  # one batch committed
+        rerun = index.update([src], jobs=1)
+        assert (rerun.added, rerun.unchanged, rerun.interrupted) == (20, 10, False)
+        assert index.search("*").total == 30
+        with Index.create(tmp_path / "clean") as clean:
+            clean.update([src], jobs=1)
+            assert snapshot(clean) == snapshot(index)

@@ -269,3 +269,13 @@ def test_show_stats_facets_similar_extract(indexed):
 def test_colour_only_on_a_terminal(indexed):
     _, out, _ = run(indexed, "search", "NATO")
     assert "\x1b[" not in out
+
+
+def test_facets_of_a_query_and_a_search_without_hits_shown(indexed):
+    code, out, _ = run(indexed, "search", "Macron", "-n", "0", "--facet", "language")
+    assert (code, out) == (
+        0,
+        "4 results (N ms)\n\nFacets\nlanguage (1 values)\n        4  en English\n",
+    )
+    code, out, _ = run(indexed, "facets", "Medvedev", "--facet", "source_type")
+    assert (code, out) == (0, "source_type (1 values)\n        2  unknown\n")

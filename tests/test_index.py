@@ -203,3 +203,32 @@ def test_ctrl_c_keeps_the_last_commit_and_a_rerun_carries_on(tmp_path, monkeypat
         with Index.create(tmp_path / "clean") as clean:
             clean.update([src], jobs=1)
             assert snapshot(clean) == snapshot(index)
+
+
+def test_threads_share_an_index_while_it_is_updated(tmp_path):
+    import threading
+
+    src = tmp_path / "src"
+    src.mkdir()
+    write_records(src / "first.jsonl", [record(i) for i in range(20)])
+    errors, totals = [], []
+    with Index.create(tmp_path / "ix") as index:
+        index.update([src], jobs=1)
+
+        def searcher():
+            try:
+                for _ in range(30):
+                    totals.append(index.search("alpha", facets=("country",)).total)
+            except Exception as exc:  # pragma: no cover - the assertion below reports it
+                errors.append(exc)
+
+        threads = [threading.Thread(target=searcher) for _ in range(4)]
+        for t in threads:
+            t.start()
+        write_records(src / "second.jsonl", [record(i) for i in range(20, 40)])
+        index.update([src], jobs=1)
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert set(totals) <= {20, 40}  # always a complete committed state
+        assert index.search("alpha").total == 40

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from searchkit.errors import QuerySyntaxError
-from searchkit.search.query import MAX_QUERY_CHARS, parse_date, parse_query
+from searchkit.search.query import MAX_QUERY_CHARS, parse_query
 
 LANGS = ("en", "fr", "xx")
 
@@ -50,12 +50,14 @@ def test_facet_fields_and_dates():
     assert parse('actor:"Emmanuel Macron"').query == wq.Phrase(
         "actor_words", ["emmanuel", "macron"]
     )
-    rng = parse("date:[2024-01 TO 2024-03]").query
-    assert isinstance(rng, wq.DateRange)
-    assert (rng.startdate.date(), rng.enddate.date()) == (
-        parse_date("2024-01"),
-        parse_date("2024-03-31"),
+    assert parse("date:[2024-01 TO 2024-03]").query == wq.Or(
+        [wq.Term("month", "2024-01"), wq.Term("month", "2024-02"), wq.Term("month", "2024-03")]
     )
+    assert parse("date:[2023-12-30 TO 2025-01-02]").query == wq.Or([
+        wq.Term("day", "2023-12-30"), wq.Term("day", "2023-12-31"), wq.Term("year", "2024"),
+        wq.Term("day", "2025-01-01"), wq.Term("day", "2025-01-02"),
+    ])
+    assert parse("date:2024-02-29").query == wq.Term("day", "2024-02-29")
 
 
 def test_words_for_highlighting_skip_negated_terms():

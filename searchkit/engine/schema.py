@@ -60,6 +60,7 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
         published=fields.DATETIME(stored=True, sortable=True),
         year=fields.ID(),
         month=fields.ID(sortable=True),
+        day=fields.ID(),
     )
     for lang in settings.languages:
         analyzer = text_analyzer(lang, settings.stemming)

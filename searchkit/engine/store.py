@@ -161,6 +161,7 @@ def document_fields(
         fields["published"] = published
         fields["year"] = f"{published:%Y}"
         fields["month"] = f"{published:%Y-%m}"
+        fields["day"] = f"{published:%Y-%m-%d}"
     return fields
 
 

@@ -48,6 +48,8 @@ FIELD_ALIASES = {
     "date": "date",
 }
 MAX_QUERY_CHARS = 4096
+#: Open-ended date ranges start here.
+MIN_YEAR = 1900
 MAX_TERMS = 256
 #: Prefix, wildcard and fuzzy terms expand to at most this many index terms each.
 MAX_EXPANSIONS = 256
@@ -329,29 +331,45 @@ def parse_date(value: str, end: bool = False) -> dt.date:
 
 def _date_term(value: str) -> query.Query:
     try:
-        start, end = parse_date(value), parse_date(value, end=True)
+        return _published_between(parse_date(value), parse_date(value, end=True))
     except ValueError:
         return query.NullQuery
-    if len(value.strip()) == 4:
-        return query.Term("year", value.strip())
-    if start.day == 1 and end.month == start.month and end != start:
-        return query.Term("month", f"{start:%Y-%m}")
-    return _published_between(start, end)
 
 
 def _date_range(start: str | None, end: str | None) -> query.Query:
     try:
-        first = parse_date(start) if start else None
-        last = parse_date(end, end=True) if end else None
+        first = parse_date(start) if start else dt.date(MIN_YEAR, 1, 1)
+        last = parse_date(end, end=True) if end else dt.date(dt.date.today().year + 1, 12, 31)
     except ValueError:
         return query.NullQuery
     return _published_between(first, last)
 
 
-def _published_between(first: dt.date | None, last: dt.date | None) -> query.Query:
-    start = dt.datetime.combine(first, dt.time()) if first else None
-    stop = dt.datetime.combine(last, dt.time()) if last else None
-    return query.DateRange("published", start, stop)
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _published_between(first: dt.date, last: dt.date) -> query.Query:
+    """Documents published in [first, last], as year, month and day key terms.
+
+    Whoosh expands a DateRange on the DATETIME field into hundreds of numeric terms (slow);
+    whole years and months become one term each, and only the ragged edges go day by day.
+    """
+    terms: list[query.Query] = []
+    day = first
+    while day <= last:
+        year_end = dt.date(day.year, 12, 31)
+        month_end = _month_end(day)
+        if day.month == 1 and day.day == 1 and year_end <= last:
+            terms.append(query.Term("year", f"{day:%Y}"))
+            day = year_end + dt.timedelta(days=1)
+        elif day.day == 1 and month_end <= last:
+            terms.append(query.Term("month", f"{day:%Y-%m}"))
+            day = month_end + dt.timedelta(days=1)
+        else:
+            terms.append(query.Term("day", f"{day:%Y-%m-%d}"))
+            day += dt.timedelta(days=1)
+    return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
 def _check_values(q: query.Query) -> None:

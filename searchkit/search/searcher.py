@@ -154,7 +154,9 @@ class SearchContext:
         total = final.bit_count()
 
         offset = (request.page - 1) * request.limit
-        hits = self._page(parsed, final, matched, request, offset) if total > offset else []
+        hits = []
+        if request.limit and total > offset:
+            hits = self._page(parsed, final, matched, request, offset)
 
         facets = []
         selected = {f: self.resolve_values(f, v) for f, v in request.filters.items() if v}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
@@ -83,17 +84,29 @@ def _actors(article: RawArticle, lang: str) -> list[Mention]:
     return find_actors(article.body, lang, title=article.title)
 
 
+# "KYIV, March 1 (Reuters) -": the agency in a dateline says where the story came from.
+_DATELINE_AGENCY = re.compile(r"\A[^\n(]{2,80}?\((?P<agency>[A-Z][\w .&'-]{1,30})\)\s*[-—–]")
+
+
 def _source(article: RawArticle, url: str, config: ExtractConfig) -> tuple[str, Mention]:
     from .sources import classify_source
 
     html = article.html
+    site_name = article.meta.get("source") or getattr(html, "site_name", "")
     info = classify_source(
         url=url,
-        site_name=article.meta.get("source") or getattr(html, "site_name", ""),
+        site_name=site_name,
         declared_type=article.meta.get("source_type", ""),
         page_type=getattr(html, "page_type", ""),
         extra_domains=config.source_domains or None,
     )
+    agency = _DATELINE_AGENCY.match(article.body[:200])
+    if info.source_type == "unknown" and not site_name and agency:
+        by_agency = classify_source(site_name=agency.group("agency"))
+        if by_agency.source_type != "unknown":
+            reason = f"dateline names {agency.group('agency')}; {by_agency.reason}"
+            text = agency.group().strip()
+            return by_agency.source, Mention("source_type", by_agency.source_type, text, reason)
     name = article.meta.get("source") or info.source
     return name, Mention("source_type", info.source_type, name or url, info.reason)
 
@@ -104,13 +117,20 @@ def _ranked(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda v: -counts[v]))
 
 
-def derive_actors(mentions: Iterable[Mention], config: ExtractConfig) -> tuple[str, ...]:
-    """The actor facet values from the evidence, after the user's aliases and ignores."""
+def derive_actors(
+    mentions: Iterable[Mention], config: ExtractConfig, publisher: str = ""
+) -> tuple[str, ...]:
+    """The actor facet values from the evidence, after the user's aliases and ignores.
+
+    The outlet that published the article ("Reuters" in its own dateline) is not an actor.
+    """
     names = []
     for m in mentions:
         if m.kind not in ACTOR_KINDS:
             continue
         name = config.actor_aliases.get(m.value, m.value)
+        if publisher and name.casefold() == publisher.casefold():
+            continue
         if name and name not in config.ignore_actors:
             names.append(name.replace(",", " ").strip())
     return _ranked(names)
@@ -145,7 +165,7 @@ def build_document(article: RawArticle, path: str, config: ExtractConfig) -> Doc
         source=source,
         source_type=source_type.value,
         language=language.value,
-        actors=derive_actors(actors, config),
+        actors=derive_actors(actors, config, publisher=source),
         countries=derive_countries(countries),
         authors=tuple(authors),
         category=article.meta.get("category", ""),

@@ -293,6 +293,28 @@ class Index:
             facets=facets,
         )
 
+    @classmethod
+    def check(
+        cls,
+        path: str | os.PathLike | None = None,
+        *,
+        repair: bool = False,
+        config: str | os.PathLike | None = None,
+        jobs: int = 0,
+    ) -> model.CheckReport:
+        """Verify the index reads end to end; with ``repair``, bring it back to its newest
+        good commit or rebuild it from the source files it knows. Works on an index that
+        ``open`` refuses."""
+        from .engine.check import check_index
+
+        index_dir = Path(path) if path is not None else default_index_path()
+
+        def rebuild(sources: list[str]) -> model.UpdateReport:
+            with cls.create(index_dir, config=config) as fresh:
+                return fresh.update(sources, jobs=jobs)
+
+        return check_index(index_dir, repair=repair, rebuild=rebuild)
+
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:

@@ -517,5 +517,44 @@ def extract(obj: Context, paths, as_json: bool, explain: bool) -> None:
             echo(f"skipped {skip.path}: {skip.reason}", err=True)
 
 
+@cli.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Roll back to the newest good commit, or rebuild from known sources.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_obj
+@handle_errors
+def check(obj: Context, repair: bool, as_json: bool) -> None:
+    """Verify that the index opens and every segment, column and manifest entry reads.
+
+    Exit code 0 when healthy (or repaired), 6 otherwise.
+
+    \b
+    Example:
+        searchkit check
+        searchkit check --repair
+    """
+    from .api import Index
+
+    report = Index.check(obj.index, repair=repair, config=obj.config)
+    if as_json:
+        echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        state = "healthy" if report.healthy else "DAMAGED"
+        echo(
+            f"{report.path}: {state}, {report.documents} documents in {report.segments} segment(s)"
+        )
+        for problem in report.problems:
+            echo(f"  problem: {problem}")
+        for repair_done in report.repairs:
+            echo(f"  repaired: {repair_done}")
+        for note in report.notes:
+            echo(f"  note: {note}")
+    if not report.healthy:
+        raise click.exceptions.Exit(int(ExitCode.INDEX_DAMAGED))
+
+
 def main() -> None:
     cli(prog_name="searchkit")

@@ -185,6 +185,23 @@ class IndexStats(_ToDict):
     facets: tuple[Facet, ...]
 
 
+@dataclass(frozen=True)
+class CheckReport(_ToDict):
+    """What `check` found (``problems``) and, with repair, what it did (``repairs``).
+
+    ``healthy`` says whether the index is sound now: after a successful repair it is True
+    even though problems were found.
+    """
+
+    path: str
+    healthy: bool
+    documents: int
+    segments: int
+    problems: tuple[str, ...] = ()
+    repairs: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
 def as_dict(obj: Any) -> dict[str, Any]:
     """Plain-dict form of any of the types above."""
     return _jsonable(asdict(obj)) if not hasattr(obj, "to_dict") else obj.to_dict()

@@ -67,7 +67,8 @@ class Store:
         killed process is never stale. The holder file only says who holds a live lock.
         """
         try:
-            writer = self.ix.writer(timeout=lock_timeout, delay=0.1, limitmb=128)
+            # Uncompounded segments are memory-mapped when read; compound ones are copied.
+            writer = self.ix.writer(timeout=lock_timeout, delay=0.1, limitmb=128, compound=False)
         except LockError:
             raise IndexLockedError(self._locked_message(lock_timeout)) from None
         holder = {"pid": os.getpid(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}

@@ -154,8 +154,13 @@ class Index:
         jobs: int = 0,
         lock_timeout: float = 0.0,
         progress: Callable[[int, int], None] | None = None,
+        batch_size: int = 0,
     ) -> model.UpdateReport:
-        """Index new and changed files under ``paths``; see ``engine.updater``."""
+        """Index new and changed files under ``paths``; see ``engine.updater``.
+
+        Work is committed every ``batch_size`` documents (default 5,000) or 60 seconds, so an
+        interruption loses at most one batch. ``progress(done, total)`` is called per file.
+        """
         from .engine.updater import run_update
 
         return run_update(
@@ -167,6 +172,7 @@ class Index:
             jobs=jobs,
             lock_timeout=lock_timeout,
             progress=progress,
+            batch_size=batch_size,
         )
 
     # -- reading ----------------------------------------------------------------------------

@@ -133,12 +133,14 @@ def cli(ctx: click.Context, index: str | None, config: str | None, debug: bool) 
     show_default=True,
     help="Seconds to wait for another writer to finish.",
 )
+@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True,
+              help="Commit every N documents; an interruption loses at most one batch.")
 @click.option("--no-stemming", is_flag=True, help="When creating an index: do not stem words.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 @handle_errors
 def index_command(
-    obj: Context, paths, prune, rebuild, jobs, lock_timeout, no_stemming, as_json
+    obj: Context, paths, prune, rebuild, jobs, lock_timeout, batch_size, no_stemming, as_json
 ) -> None:
     """Add new files, re-index changed ones, skip unchanged ones.
 
@@ -163,6 +165,7 @@ def index_command(
                 jobs=jobs,
                 lock_timeout=lock_timeout,
                 progress=progress,
+                batch_size=batch_size,
             )
         finally:
             if progress:

@@ -84,7 +84,9 @@ def _under(path: str, roots: list[Path]) -> bool:
 class Updater:
     """One update run against an open store; holds the write lock while it runs."""
 
-    def __init__(self, store: Store, config: ExtractConfig, lock_timeout: float):
+    def __init__(self, store: Store, config: ExtractConfig, lock_timeout: float,
+                 batch_documents: int = 0):
+        self.batch_documents = batch_documents or BATCH_DOCUMENTS
         self.store = store
         self.config = config
         self.fingerprint = config.fingerprint()
@@ -129,7 +131,8 @@ class Updater:
         self.writer.cancel()  # the last writer of a run has nothing to commit
 
     def _maybe_commit(self) -> None:
-        if self.pending >= BATCH_DOCUMENTS or time.monotonic() - self.batch_started > BATCH_SECONDS:
+        elapsed = time.monotonic() - self.batch_started
+        if self.pending >= self.batch_documents or elapsed > BATCH_SECONDS:
             self.commit()
 
     def remove(self, path: str) -> int:
@@ -173,13 +176,14 @@ def run_update(
     jobs: int = 0,
     lock_timeout: float = 0.0,
     progress: Progress | None = None,
+    batch_size: int = 0,
 ) -> UpdateReport:
     """Index ``paths`` into ``store``; see the module docstring."""
     started = time.perf_counter()
     roots = check_paths(paths)
     jobs = jobs or os.cpu_count() or 1
     counts = _Counts()
-    updater = Updater(store, config, lock_timeout)
+    updater = Updater(store, config, lock_timeout, batch_size)
     interrupted = False
     results = None
     try:

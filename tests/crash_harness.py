@@ -20,8 +20,23 @@ from pathlib import Path
 from searchkit import Index
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ("troops instructors ministry alliance summit border missile aid talks ceasefire "
-         "training peacekeepers parliament sanctions drones").split()
+WORDS = [
+    "troops",
+    "instructors",
+    "ministry",
+    "alliance",
+    "summit",
+    "border",
+    "missile",
+    "aid",
+    "talks",
+    "ceasefire",
+    "training",
+    "peacekeepers",
+    "parliament",
+    "sanctions",
+    "drones",
+]
 
 
 def make_corpus(folder: Path, jsonl_files: int = 80, text_files: int = 40) -> Path:
@@ -32,17 +47,24 @@ def make_corpus(folder: Path, jsonl_files: int = 80, text_files: int = 40) -> Pa
         lines = []
         for j in range(4):
             n = i * 4 + j
-            lines.append(json.dumps({
-                "title": f"Report {n}", "language": "en", "source_type": "news",
-                "text": " ".join(WORDS[(n + k) % len(WORDS)] for k in range(40)),
-                "actors": [f"Minister {n % 7}"], "countries": [["FR", "UA", "DE"][n % 3]],
-                "date": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}",
-            }))
+            lines.append(
+                json.dumps(
+                    {
+                        "title": f"Report {n}",
+                        "language": "en",
+                        "source_type": "news",
+                        "text": " ".join(WORDS[(n + k) % len(WORDS)] for k in range(40)),
+                        "actors": [f"Minister {n % 7}"],
+                        "countries": [["FR", "UA", "DE"][n % 3]],
+                        "date": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                    }
+                )
+            )
         (folder / f"batch{i:03}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for i in range(text_files):
         body = " ".join(
             f"French President Emmanuel Macron met Ukrainian officials in Kyiv about {w}."
-            for w in WORDS[i % 5:]
+            for w in WORDS[i % 5 :]
         )
         (folder / f"story{i:03}.txt").write_text(f"Story {i}\n\n{body}\n", encoding="utf-8")
     return folder
@@ -51,10 +73,17 @@ def make_corpus(folder: Path, jsonl_files: int = 80, text_files: int = 40) -> Pa
 def snapshot(index_dir: Path) -> tuple:
     """Every document and every facet count of an index."""
     with Index.open(index_dir) as index:
-        results = index.search("*", limit=100_000, facet_limit=0, snippets=False,
-                               facets=("actor", "country", "date", "source_type", "language"))
-        docs = sorted((h.id, h.path, h.title, h.published, h.actors, h.countries, h.language)
-                      for h in results.hits)
+        results = index.search(
+            "*",
+            limit=100_000,
+            facet_limit=0,
+            snippets=False,
+            facets=("actor", "country", "date", "source_type", "language"),
+        )
+        docs = sorted(
+            (h.id, h.path, h.title, h.published, h.actors, h.countries, h.language)
+            for h in results.hits
+        )
         facets = [(f.name, f.values, f.missing) for f in results.facets]
         return docs, facets
 
@@ -71,9 +100,24 @@ def documents_by_file(index_dir: Path) -> dict[str, set]:
 def run_index(index_dir: Path, corpus: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "searchkit", "--index", str(index_dir), "index", str(corpus),
-         "--jobs", "2", "--batch-size", "40", *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "searchkit",
+            "--index",
+            str(index_dir),
+            "index",
+            str(corpus),
+            "--jobs",
+            "2",
+            "--batch-size",
+            "40",
+            *extra,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
     )
 
 
@@ -92,8 +136,9 @@ class Trial:
     problems: list[str]
 
 
-def kill_trial(index_dir: Path, corpus: Path, delay: float, expected: dict[str, set],
-               clean: tuple) -> Trial:
+def kill_trial(
+    index_dir: Path, corpus: Path, delay: float, expected: dict[str, set], clean: tuple
+) -> Trial:
     """Start indexing, SIGKILL the whole process group after ``delay`` s, then verify."""
     proc = run_index(index_dir, corpus)
     try:

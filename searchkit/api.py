@@ -44,7 +44,7 @@ def default_index_path() -> Path:
 
 
 _OUR_FILES = frozenset(
-    {"searchkit.json", "manifest.json", "manifest.json.tmp", "searchkit.json.tmp", "writer.json"}
+    {"searchkit.json", "manifest.json", "manifest.json.tmp", "searchkit.json.tmp", "searchkit.lock"}
 )
 
 

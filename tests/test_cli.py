@@ -176,11 +176,8 @@ def test_missing_index(tmp_path):
 
 def test_locked_index_names_the_holder(indexed):
     store = Store.open(indexed / "index")
-    writer = store.writer(0)
-    try:
+    with store.exclusive(0):
         code, _, err = run(indexed, "index", "--lock-timeout", "0.2", str(indexed / "seeds"))
-    finally:
-        writer.cancel()
     assert code == ExitCode.INDEX_LOCKED
     assert re.fullmatch(
         r"Error: the index at <tmp>/index is locked by process \d+ \(writing since "

@@ -3,10 +3,13 @@ mapping between our Documents and Whoosh's stored fields."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -18,7 +21,7 @@ from ..model import Document, Mention
 from .analysis import language_field
 from .schema import IndexSettings, build_schema, read_settings, write_settings
 
-HOLDER_FILE = "writer.json"
+RUN_LOCK_FILE = "searchkit.lock"
 
 
 class Store:
@@ -60,27 +63,54 @@ class Store:
     def generation(self) -> int:
         return self.ix.latest_generation()
 
-    def writer(self, lock_timeout: float):
-        """A Whoosh writer, waiting up to ``lock_timeout`` seconds for the write lock.
+    @contextlib.contextmanager
+    def exclusive(self, lock_timeout: float) -> Iterator[None]:
+        """Hold the index's run lock for a whole update, across its batch commits.
 
-        The lock is an flock, so the kernel releases it when a writer dies: a lock left by a
-        killed process is never stale. The holder file only says who holds a live lock.
+        Whoosh releases its own write lock at every commit, so a second writer could slip in
+        between two batches; this flock is held from the first file to the last. The kernel
+        releases it when the process dies, so a lock left by a killed writer is never stale.
         """
         try:
-            # Uncompounded segments are memory-mapped when read; compound ones are copied.
-            writer = self.ix.writer(timeout=lock_timeout, delay=0.1, limitmb=128, compound=False)
-        except LockError:
-            raise IndexLockedError(self._locked_message(lock_timeout)) from None
-        holder = {"pid": os.getpid(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+            fd = os.open(self.path / RUN_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise IndexIOError(
+                f"cannot write to the index at {self.path} ({exc.strerror}): check its "
+                "permissions and free space"
+            ) from None
         try:
-            (self.path / HOLDER_FILE).write_text(json.dumps(holder), encoding="utf-8")
-        except OSError:
-            pass  # only informative; a read-only dir fails at commit with a clear message
-        return writer
+            deadline = time.monotonic() + lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexLockedError(self._locked_message(lock_timeout)) from None
+                    time.sleep(0.1)
+            holder = {"pid": os.getpid(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(holder).encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock
+
+    def writer(self):
+        """A Whoosh writer; call inside ``exclusive`` so nobody else is writing."""
+        try:
+            # Uncompounded segments are memory-mapped when read; compound ones are copied.
+            return self.ix.writer(timeout=5.0, delay=0.1, limitmb=128, compound=False)
+        except LockError:
+            raise IndexLockedError(self._locked_message(5.0)) from None
+        except OSError as exc:
+            raise IndexIOError(
+                f"cannot write to the index at {self.path} ({exc.strerror}): check its "
+                "permissions and free space"
+            ) from None
 
     def _locked_message(self, lock_timeout: float) -> str:
         try:
-            holder = json.loads((self.path / HOLDER_FILE).read_text(encoding="utf-8"))
+            holder = json.loads((self.path / RUN_LOCK_FILE).read_text(encoding="utf-8"))
             who = f"process {holder['pid']} (writing since {holder['since']})"
         except (OSError, ValueError, KeyError):
             who = "another process"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import ExtractConfig
+from ..errors import IndexIOError
 from ..extract.files import check_paths, iter_files
 from ..extract.pipeline import FileExtraction, extract_file
 from ..model import SkippedFile, UpdateReport
@@ -84,14 +85,12 @@ def _under(path: str, roots: list[Path]) -> bool:
 class Updater:
     """One update run against an open store; holds the write lock while it runs."""
 
-    def __init__(self, store: Store, config: ExtractConfig, lock_timeout: float,
-                 batch_documents: int = 0):
+    def __init__(self, store: Store, config: ExtractConfig, batch_documents: int = 0):
         self.batch_documents = batch_documents or BATCH_DOCUMENTS
         self.store = store
         self.config = config
         self.fingerprint = config.fingerprint()
-        self.lock_timeout = lock_timeout
-        self.writer = store.writer(lock_timeout)
+        self.writer = store.writer()
         self.manifest_dirty = False
         self.manifest = self._current_manifest()
         self.pending = 0
@@ -109,12 +108,20 @@ class Updater:
     def commit(self) -> None:
         """Commit the batch, make it durable, then record it in the manifest."""
         if self.pending:
-            self.writer.commit()
-            self.store.sync()
+            try:
+                self.writer.commit()
+                self.store.sync()
+            except OSError as exc:
+                # Whoosh writes a new commit's files before its table of contents, so a
+                # failure here (disk full, read-only) leaves the previous commit in place.
+                raise IndexIOError(
+                    f"could not commit to the index at {self.store.path} ({exc.strerror}); "
+                    "it keeps its last commit. Free some space or fix permissions, then rerun"
+                ) from None
             self.manifest.generation = self.store.generation
             save_manifest(self.store.path, self.manifest)
             self.manifest_dirty = False
-            self.writer = self.store.writer(self.lock_timeout)
+            self.writer = self.store.writer()
         self.pending = 0
         self.batch_started = time.monotonic()
 
@@ -181,9 +188,33 @@ def run_update(
     """Index ``paths`` into ``store``; see the module docstring."""
     started = time.perf_counter()
     roots = check_paths(paths)
-    jobs = jobs or os.cpu_count() or 1
+    with store.exclusive(lock_timeout):
+        return _update(
+            store,
+            roots,
+            config,
+            prune,
+            rebuild,
+            jobs or os.cpu_count() or 1,
+            progress,
+            batch_size,
+            started,
+        )
+
+
+def _update(
+    store: Store,
+    roots: list[Path],
+    config: ExtractConfig,
+    prune: bool,
+    rebuild: bool,
+    jobs: int,
+    progress: Progress | None,
+    batch_size: int,
+    started: float,
+) -> UpdateReport:
     counts = _Counts()
-    updater = Updater(store, config, lock_timeout, batch_size)
+    updater = Updater(store, config, batch_size)
     interrupted = False
     results = None
     try:

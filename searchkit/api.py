@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -65,7 +66,7 @@ def _clear_index_files(path: Path) -> None:
     foreign = [
         e.name
         for e in path.iterdir()
-        if not _is_index_file(e.name) and e.name not in (".gitkeep", "searchkit.toml")
+        if not _is_index_file(e.name) and e.name not in (".gitkeep", "searchkit.toml", ".rebuild")
     ]
     if foreign:
         raise UsageError(
@@ -75,6 +76,8 @@ def _clear_index_files(path: Path) -> None:
     for entry in path.iterdir():
         if _is_index_file(entry.name):
             entry.unlink()
+        elif entry.name == ".rebuild":
+            shutil.rmtree(entry)
 
 
 class Index:

@@ -185,29 +185,27 @@ def run_update(
     progress: Progress | None = None,
     batch_size: int = 0,
 ) -> UpdateReport:
-    """Index ``paths`` into ``store``; see the module docstring."""
+    """Index ``paths`` into ``store``; see the module docstring.
+
+    With ``rebuild`` the new index is built beside the current one and swapped in when
+    complete (see ``rebuild``), so searches answer from the previous index until then.
+    """
     started = time.perf_counter()
     roots = check_paths(paths)
+    jobs = jobs or os.cpu_count() or 1
     with store.exclusive(lock_timeout):
-        return _update(
-            store,
-            roots,
-            config,
-            prune,
-            rebuild,
-            jobs or os.cpu_count() or 1,
-            progress,
-            batch_size,
-            started,
-        )
+        if rebuild:
+            from .rebuild import rebuild_beside
+
+            return rebuild_beside(store, roots, config, jobs, progress, batch_size, started)
+        return update_store(store, roots, config, prune, jobs, progress, batch_size, started)
 
 
-def _update(
+def update_store(
     store: Store,
     roots: list[Path],
     config: ExtractConfig,
     prune: bool,
-    rebuild: bool,
     jobs: int,
     progress: Progress | None,
     batch_size: int,
@@ -223,7 +221,7 @@ def _update(
         to_extract = []
         for path in files:
             entry = updater.manifest.get(path)
-            if entry is not None and not rebuild and entry.config == updater.fingerprint:
+            if entry is not None and entry.config == updater.fingerprint:
                 try:
                     st = os.stat(path)
                 except OSError:
@@ -232,7 +230,7 @@ def _update(
                     counts.unchanged += len(entry.doc_ids)
                     continue
             to_extract.append(path)
-        if prune or rebuild:
+        if prune:
             for path in [p for p in updater.manifest if p not in seen and _under(p, roots)]:
                 counts.removed += updater.remove(path)
         done = 0
@@ -243,7 +241,6 @@ def _update(
             entry = updater.manifest.get(result.path)
             if (
                 entry is not None
-                and not rebuild
                 and entry.content_hash == result.content_hash
                 and entry.config == updater.fingerprint
             ):

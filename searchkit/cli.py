@@ -133,8 +133,13 @@ def cli(ctx: click.Context, index: str | None, config: str | None, debug: bool) 
     show_default=True,
     help="Seconds to wait for another writer to finish.",
 )
-@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True,
-              help="Commit every N documents; an interruption loses at most one batch.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=5000,
+    show_default=True,
+    help="Commit every N documents; an interruption loses at most one batch.",
+)
 @click.option("--no-stemming", is_flag=True, help="When creating an index: do not stem words.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
@@ -205,7 +210,8 @@ class _progress_bar:
 def format_report(report) -> str:
     lines = [
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.removed} removed, {len(report.skipped)} skipped "
+        f"{report.removed} removed, {len(report.skipped)} skipped"
+        f"{f', {report.rederived} re-derived' if report.rederived else ''} "
         f"({report.took_ms / 1000:.1f} s)"
     ]
     for skip in report.skipped:

@@ -142,6 +142,50 @@ class Updater:
         if self.pending >= self.batch_documents or elapsed > BATCH_SECONDS:
             self.commit()
 
+    def rederive(self, paths: list[str]) -> tuple[int, int]:
+        """Apply a changed config to unchanged files' documents from the index itself.
+
+        Returns (documents whose facets changed, documents left as they were).
+        """
+        from ..extract.documents import rederive
+        from .store import stored_document
+
+        changed = same = 0
+        settings = self.store.settings
+        with self.store.ix.searcher() as searcher:
+            for path in paths:
+                entry = self.manifest[path]
+                for doc_id in entry.doc_ids:
+                    docnum = searcher.document_number(id=doc_id)
+                    if docnum is None:
+                        continue
+                    stored = searcher.stored_fields(docnum)
+                    old = stored_document(stored)
+                    new = rederive(old, self.config)
+                    if (new.actors, new.countries, new.source_type) == (
+                        old.actors,
+                        old.countries,
+                        old.source_type,
+                    ):
+                        same += 1
+                        continue
+                    self.writer.delete_by_term("id", doc_id)
+                    self.writer.add_document(
+                        **document_fields(
+                            new,
+                            settings,
+                            stored.get("content_hash", ""),
+                            tuple(stored.get("mtime") or (0, 0)),
+                            self.fingerprint,
+                        )
+                    )
+                    changed += 1
+                    self.pending += 1
+                entry.config = self.fingerprint
+                self.manifest_dirty = True
+                self._maybe_commit()
+        return changed, same
+
     def remove(self, path: str) -> int:
         entry = self.manifest.pop(path, None)
         if entry is None:
@@ -219,17 +263,25 @@ def update_store(
         files = [str(p) for p in iter_files(roots)]
         seen = set(files)
         to_extract = []
+        to_rederive = []
         for path in files:
             entry = updater.manifest.get(path)
-            if entry is not None and entry.config == updater.fingerprint:
+            if entry is not None:
                 try:
                     st = os.stat(path)
                 except OSError:
                     st = None
                 if st is not None and (st.st_mtime_ns, st.st_size) == (entry.mtime_ns, entry.size):
-                    counts.unchanged += len(entry.doc_ids)
+                    if entry.config == updater.fingerprint:
+                        counts.unchanged += len(entry.doc_ids)
+                    else:
+                        to_rederive.append(path)
                     continue
             to_extract.append(path)
+        if to_rederive:
+            rederived, same = updater.rederive(to_rederive)
+            counts.rederived += rederived
+            counts.unchanged += same
         if prune:
             for path in [p for p in updater.manifest if p not in seen and _under(p, roots)]:
                 counts.removed += updater.remove(path)

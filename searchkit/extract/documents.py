@@ -172,3 +172,52 @@ def build_document(article: RawArticle, path: str, config: ExtractConfig) -> Doc
         cited_sources=_ranked(m.value for m in actors if m.kind == "cited_source"),
         evidence=evidence,
     )
+
+
+def rederive(doc: Document, config: ExtractConfig) -> Document:
+    """Re-apply a changed config to a stored document, without re-reading its file.
+
+    Actor aliases and ignores apply to the stored actor evidence; country aliases need the
+    text scanned again (the stored title and body); source-domain rules re-classify the
+    stored URL. Facets that came from explicit metadata or a dateline stay as they were.
+    """
+    from .countries import resolve_country
+    from .sources import classify_source
+
+    evidence = [m for m in doc.evidence if m.kind not in ("country", "source_type")]
+    declared = [m for m in doc.evidence if m.kind == "country" and m.rule == "metadata"]
+    if declared:
+        countries = [
+            replace(
+                m, value=config.country_aliases.get(m.text) or resolve_country(m.text) or m.value
+            )
+            for m in declared
+        ]
+    else:
+        article = RawArticle(title=doc.title, body=doc.body)
+        countries = _countries(article, doc.language, config)
+
+    source, source_type = (
+        doc.source,
+        next(
+            (m for m in doc.evidence if m.kind == "source_type"),
+            Mention("source_type", doc.source_type, doc.source, "stored"),
+        ),
+    )
+    if doc.url and not source_type.rule.startswith(("declared", "dateline")):
+        info = classify_source(
+            url=doc.url, site_name=doc.source, extra_domains=config.source_domains or None
+        )
+        source_type = Mention("source_type", info.source_type, doc.source or doc.url, info.reason)
+    return replace(
+        doc,
+        source_type=source_type.value,
+        actors=derive_actors(evidence, config, publisher=source),
+        countries=derive_countries(countries),
+        evidence=(
+            *[m for m in evidence if m.kind == "language"],
+            source_type,
+            *[m for m in evidence if m.kind != "language"],
+            *countries,
+        ),
+    )

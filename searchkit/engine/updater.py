@@ -90,7 +90,7 @@ class Updater:
         self.store = store
         self.config = config
         self.fingerprint = config.fingerprint()
-        self.writer = store.writer()
+        self._writer = None  # opened on first write: a no-op run writes nothing
         self.manifest_dirty = False
         self.manifest = self._current_manifest()
         self.pending = 0
@@ -121,13 +121,21 @@ class Updater:
             self.manifest.generation = self.store.generation
             save_manifest(self.store.path, self.manifest)
             self.manifest_dirty = False
-            self.writer = self.store.writer()
+            self._writer = None
         self.pending = 0
         self.batch_started = time.monotonic()
 
+    @property
+    def writer(self):
+        if self._writer is None:
+            self._writer = self.store.writer()
+        return self._writer
+
     def cancel(self) -> None:
+        if self._writer is None:
+            return
         try:
-            self.writer.cancel()
+            self._writer.cancel()
         except Exception:
             pass  # interrupted inside commit: the lock goes with the process, the TOC is intact
 
@@ -135,7 +143,7 @@ class Updater:
         self.commit()
         if self.manifest_dirty:
             save_manifest(self.store.path, self.manifest)
-        self.writer.cancel()  # the last writer of a run has nothing to commit
+        self.cancel()  # a writer opened after the last commit has nothing to commit
 
     def _maybe_commit(self) -> None:
         elapsed = time.monotonic() - self.batch_started

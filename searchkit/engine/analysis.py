@@ -2,17 +2,18 @@
 
 Each language Whoosh has a Snowball stemmer for gets its own title/body fields, so a French
 article is stemmed as French and an English one as English. Every other language goes to the
-``xx`` fields: tokenised, lower-cased and accent-folded, but not stemmed.
+``xx`` fields: tokenised and lower-cased, but not stemmed. Accents on Latin letters are
+folded before stemming, so "Elysee" finds "Élysée".
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from whoosh.analysis import (
     Analyzer,
-    CharsetFilter,
     Filter,
     LowercaseFilter,
     RegexTokenizer,
@@ -20,7 +21,6 @@ from whoosh.analysis import (
     StopFilter,
 )
 from whoosh.lang import has_stemmer, stemmer_for_language, stopwords_for_language
-from whoosh.support.charset import accent_map
 
 #: Languages with a Whoosh stemmer, each with its own fields; "xx" is the unstemmed fallback.
 STEMMED_LANGUAGES = (
@@ -69,23 +69,52 @@ class ClitiFilter(Filter):
         return other is not None and self.__class__ is other.__class__
 
 
+class LatinFoldFilter(Filter):
+    """Strip accents from Latin letters only: "Élysée" -> "elysee", "Київ" unchanged.
+
+    It runs before the stemmer so that a word typed without accents stems like the accented
+    word in the text; Cyrillic is left alone because its stemmers need letters such as "й".
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.text.isascii():
+                t.text = _fold_latin(t.text)
+            yield t
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+
+@functools.lru_cache(maxsize=100_000)
+def _fold_latin(word: str) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch) and out and out[-1] < "\u0250":
+            continue  # a diacritic on a Latin letter
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def language_field(language: str) -> str:
     """The field suffix for a detected language code ("en" -> "en", "uk" -> "xx")."""
     return language if language in STEMMED_LANGUAGES else FALLBACK
 
 
 def _base(lang: str) -> Analyzer:
-    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | ClitiFilter()
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | ClitiFilter() | LatinFoldFilter()
     if lang != FALLBACK:
         try:
             stops = stopwords_for_language(lang)
         except Exception:  # Whoosh raises NoStopWords for a few stemmed languages
             stops = ()
         if stops:
-            chain = chain | StopFilter(stoplist=stops, minsize=1)
+            # Tokens are folded before this filter, so the stop list must be folded too.
+            folded = frozenset(_fold_latin(w) for w in stops)
+            chain = chain | StopFilter(stoplist=folded, minsize=1)
         if has_stemmer(lang):
             chain = chain | StemFilter(stemmer_for_language(lang), lang=lang, cachesize=50000)
-    return chain | CharsetFilter(accent_map)
+    return chain
 
 
 @functools.cache
@@ -96,13 +125,8 @@ def text_analyzer(lang: str, stemming: bool = True) -> Analyzer:
 
 @functools.cache
 def name_analyzer() -> Analyzer:
-    """For actor names: words, lower-cased and accent-folded, never stemmed."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | ClitiFilter()
-        | CharsetFilter(accent_map)
-    )
+    """For actor names: words, lower-cased, Latin accents folded, never stemmed."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | ClitiFilter() | LatinFoldFilter()
 
 
 def analyze(text: str, lang: str, stemming: bool = True) -> list[str]:

@@ -228,21 +228,22 @@ class Index:
         with any of the words instead of requiring all of them; ``snippets=False`` skips
         building snippets, for callers that only need ids and scores.
         """
-        request = _request(
-            query,
-            filters or {},
-            facets,
-            sort,
-            limit,
-            page,
-            since,
-            until,
-            facet_limit,
-            date_interval,
-            raw,
-            match,
-            snippets,
+        request = SearchRequest(
+            text=query,
+            filters={f: [v] if isinstance(v, str) else list(v) for f, v in (filters or {}).items()},
+            since=coerce_date(since),
+            until=coerce_date(until, end=True),
+            facets=tuple(facets),
+            facet_limit=facet_limit,
+            date_interval=date_interval,
+            sort=sort,
+            limit=limit,
+            page=page,
+            raw=raw,
+            match=match,
+            snippets=snippets,
         )
+        _validate(request)
         return self._context().search(request)
 
     def facets(
@@ -340,51 +341,21 @@ class Index:
         self.close()
 
 
-def _request(
-    query,
-    filters,
-    facets,
-    sort,
-    limit,
-    page,
-    since,
-    until,
-    facet_limit,
-    date_interval,
-    raw,
-    match,
-    snippets,
-) -> SearchRequest:
-    unknown = [f for f in filters if f not in FILTER_FACETS]
+def _validate(request: SearchRequest) -> None:
+    """Raise a UsageError naming the first bad argument of a search."""
+    unknown = [f for f in request.filters if f not in FILTER_FACETS]
     if unknown:
         raise UsageError(f"unknown filter {unknown[0]!r}: use one of {', '.join(FILTER_FACETS)}")
-    bad = [f for f in facets if f not in model.FACET_NAMES]
+    bad = [f for f in request.facets if f not in model.FACET_NAMES]
     if bad:
         raise UsageError(f"unknown facet {bad[0]!r}: use one of {', '.join(model.FACET_NAMES)}")
-    if sort not in SORTS:
-        raise UsageError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    if date_interval not in DATE_INTERVALS:
-        raise UsageError(f"unknown date interval {date_interval!r}: use year or month")
-    if match not in ("all", "any"):
-        raise UsageError(f"unknown match {match!r}: use all or any")
-    if limit < 0 or page < 1 or facet_limit < 0:
+    if request.sort not in SORTS:
+        raise UsageError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
+    if request.date_interval not in DATE_INTERVALS:
+        raise UsageError(f"unknown date interval {request.date_interval!r}: use year or month")
+    if request.match not in ("all", "any"):
+        raise UsageError(f"unknown match {request.match!r}: use all or any")
+    if request.limit < 0 or request.page < 1 or request.facet_limit < 0:
         raise UsageError("limit and facet limit must be >= 0, page >= 1")
-    normalised = {f: [v] if isinstance(v, str) else list(v) for f, v in filters.items()}
-    since_date, until_date = coerce_date(since), coerce_date(until, end=True)
-    if since_date and until_date and since_date > until_date:
-        raise UsageError(f"--since {since_date} is after --until {until_date}")
-    return SearchRequest(
-        query,
-        normalised,
-        since_date,
-        until_date,
-        tuple(facets),
-        facet_limit,
-        date_interval,
-        sort,
-        limit,
-        page,
-        raw,
-        match,
-        snippets,
-    )
+    if request.since and request.until and request.since > request.until:
+        raise UsageError(f"--since {request.since} is after --until {request.until}")

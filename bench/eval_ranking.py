@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -74,6 +75,7 @@ def build_index(collection: Path, work: Path, rebuild: bool) -> Index:
                     "language": "en",
                 }
                 out.write(json.dumps(record) + "\n")
+        shutil.rmtree(index_dir, ignore_errors=True)  # the benchmark's own scratch index
         index = Index.create(index_dir)
         started = time.perf_counter()
         report = index.update([corpus])

@@ -19,9 +19,11 @@ from whoosh.index import LockError
 from ..errors import IndexDamagedError, IndexIOError, IndexLockedError, IndexMissingError
 from ..model import Document, Mention
 from .analysis import language_field
+from .codec import SearchkitCodec
 from .schema import IndexSettings, build_schema, read_settings, write_settings
 
 RUN_LOCK_FILE = "searchkit.lock"
+WRITER_POOL_MB = 512
 
 
 class Store:
@@ -99,7 +101,14 @@ class Store:
         """A Whoosh writer; call inside ``exclusive`` so nobody else is writing."""
         try:
             # Uncompounded segments are memory-mapped when read; compound ones are copied.
-            return self.ix.writer(timeout=5.0, delay=0.1, limitmb=128, compound=False)
+            # 512 MB of posting pool holds a 5,000-article batch without spilling to disk.
+            return self.ix.writer(
+                timeout=5.0,
+                delay=0.1,
+                limitmb=WRITER_POOL_MB,
+                compound=False,
+                codec=SearchkitCodec(),
+            )
         except LockError:
             raise IndexLockedError(self._locked_message(5.0)) from None
         except OSError as exc:

@@ -65,7 +65,7 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
     for lang in settings.languages:
         analyzer = text_analyzer(lang, settings.stemming)
         schema.add(f"title_{lang}", fields.TEXT(analyzer=analyzer, phrase=True))
-        schema.add(f"body_{lang}", fields.TEXT(analyzer=analyzer, phrase=True, spelling=True))
+        schema.add(f"body_{lang}", fields.TEXT(analyzer=analyzer, phrase=True))
     return schema
 
 

@@ -7,6 +7,7 @@ on bitmaps (see facets.py); only the page of hits is scored and ranked by Whoosh
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 import time
@@ -245,14 +246,7 @@ class SearchContext:
         for word in words:
             if self._known(word):
                 continue
-            best = None
-            for lang in self.languages:
-                candidates = self.searcher.suggest(
-                    f"body_{lang}", word.lower(), limit=1, maxdist=2, prefix=1
-                )
-                if candidates:
-                    best = candidates[0]
-                    break
+            best = self._correction(word)
             if best and best != word.lower():
                 pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
 
@@ -262,6 +256,35 @@ class SearchContext:
                 suggestion, n = pattern.subn(keep_case, suggestion, count=1)
                 changed = changed or bool(n)
         return suggestion if changed else None
+
+    def _correction(self, word: str) -> str | None:
+        """The most frequent indexed word within two edits of ``word``, as it is written in
+        a document ("instrutors" -> "instructors"), not as its stem ("instructor")."""
+        reader = self.searcher.reader()
+        best: tuple[int, str, str] | None = None
+        for lang in self.languages:
+            analyzer = text_analyzer(lang, self.settings.stemming)
+            terms = [t.text for t in analyzer(word)]
+            if not terms:
+                continue
+            fieldname = f"body_{lang}"
+            for term in reader.terms_within(fieldname, terms[0], 2, prefix=1):
+                freq = reader.doc_frequency(fieldname, term)
+                if best is None or freq > best[0]:
+                    best = (freq, fieldname, term)
+        if best is None:
+            return None
+        _, fieldname, term = best
+        forms = self._surfaces(fieldname, term)
+        return difflib.get_close_matches(word.lower(), forms, n=1, cutoff=0)[0] if forms else term
+
+    def _surfaces(self, fieldname: str, term: str) -> list[str]:
+        """The words of a document that the field's analyzer turns into ``term``."""
+        matcher = self.searcher.reader().postings(fieldname, term)
+        body = self.searcher.stored_fields(matcher.id()).get("body") or ""
+        analyzer = self.searcher.schema[fieldname].analyzer
+        tokens = analyzer(body[:200_000], chars=True, removestops=False)
+        return sorted({body[t.startchar : t.endchar].lower() for t in tokens if t.text == term})
 
     def _known(self, word: str) -> bool:
         reader = self.searcher.reader()

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,10 +85,12 @@ def crash_trials(work: Path, trials: int, seed: int) -> dict:
     clean, seconds = clean_build(work / "clean", corpus)
     expected = documents_by_file(work / "clean")
     rng = random.Random(seed)
-    survived, failures = 0, []
+    survived, failures, phases = 0, [], Counter()
     for n in range(trials):
         index_dir = work / f"trial{n}"
-        trial = kill_trial(index_dir, corpus, rng.uniform(0.05, seconds * 1.1), expected, clean)
+        delay = rng.uniform(0.05, seconds * 1.1)
+        trial = kill_trial(index_dir, corpus, delay, expected, clean, classify=True)
+        phases[trial.phase] += 1
         if trial.problems:
             failures.append((round(trial.delay, 2), trial.problems))
         else:
@@ -264,7 +267,9 @@ def main() -> int:
     print("|---|---|")
     print(
         f"| crash trials (SIGKILL at random moments) | {crash['survived']}/{crash['trials']} "
-        f"survived (clean build {crash['clean_build_s']} s) |"
+        f"survived (clean build {crash['clean_build_s']} s); killed during: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(crash["phases"].items()))
+        + " |"
     )
     print(
         f"| concurrent readers | {conc['readers']} processes, {conc['searches']} searches, "

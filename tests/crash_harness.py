@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -134,16 +135,52 @@ class Trial:
     delay: float
     exit_code: int | None
     problems: list[str]
+    phase: str = "unknown"
+
+
+# Stack frames that say what the writer was doing, most specific first.
+PHASES = (
+    ("merge", ("merge_segments", "_merge_segments", "add_reader", "MERGE_SMALL")),
+    ("commit", ("commit", "_finalize_segment", "_flush_segment", "sync", "save_manifest")),
+    ("writing", ("add_document", "store_file", "delete_by_term")),
+    ("extraction", ("imap_unordered", "extract_file", "_extractions", "iter_files")),
+)
+
+
+def phase_of(pid: int) -> str:
+    """What the process is doing, from its stack (needs py-spy; "unknown" without it)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        return "unknown"
+    try:
+        stack = subprocess.run(
+            [spy, "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    for phase, markers in PHASES:
+        if any(marker in stack for marker in markers):
+            return phase
+    return "start-up" if "searchkit" not in stack or "import" in stack else "other"
 
 
 def kill_trial(
-    index_dir: Path, corpus: Path, delay: float, expected: dict[str, set], clean: tuple
+    index_dir: Path,
+    corpus: Path,
+    delay: float,
+    expected: dict[str, set],
+    clean: tuple,
+    classify: bool = False,
 ) -> Trial:
     """Start indexing, SIGKILL the whole process group after ``delay`` s, then verify."""
     proc = run_index(index_dir, corpus)
+    phase = "finished"
     try:
         proc.wait(timeout=delay)
     except subprocess.TimeoutExpired:
+        if classify:
+            os.kill(proc.pid, signal.SIGSTOP)  # freeze it so the stack is the moment of death
+            phase = phase_of(proc.pid)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     problems = []
@@ -160,4 +197,4 @@ def kill_trial(
         problems.append(f"rerun failed ({rerun.returncode}): {err.decode()[-300:]}")
     elif snapshot(index_dir) != clean:
         problems.append("after the rerun the index differs from a clean build")
-    return Trial(delay, proc.returncode, problems)
+    return Trial(delay, proc.returncode, problems, phase)

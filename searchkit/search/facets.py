@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 import threading
 from array import array
 from collections.abc import Iterable
@@ -84,6 +85,30 @@ class SegmentFacets:
                         pass
 
 
+_PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}")
+_SURNAME = re.compile(r"[A-Z][\w'’-]+")
+
+
+def surname_merges(actors: Iterable[str]) -> dict[str, str]:
+    """Surname-only actor values that name one person across the index -> the full name.
+
+    Extraction resolves "Macron" to "Emmanuel Macron" within a document; an article that
+    only ever says "Goncharenko" is resolved here, when exactly one full name in the index
+    ends with that surname. Full names are two to four capitalised words (no "of", so no
+    organisation); an ambiguous surname (two Johnsons) stays as it is.
+    """
+    names = set(actors)
+    by_surname: dict[str, set[str]] = {}
+    for name in names:
+        if _PERSON_NAME.fullmatch(name):
+            by_surname.setdefault(name.rsplit(" ", 1)[1], set()).add(name)
+    return {
+        surname: next(iter(full))
+        for surname, full in by_surname.items()
+        if len(full) == 1 and surname in names and _SURNAME.fullmatch(surname)
+    }
+
+
 _segment_cache: dict[tuple[str, str], SegmentFacets] = {}
 _cache_lock = threading.Lock()
 
@@ -118,6 +143,14 @@ class FacetTable:
             deleted = set(reader.segment().deleted_docs())
             live.extend(offset + n for n in range(seg.size) if n not in deleted)
         self.live = mask_from_docnums(live, self.size)
+        self.actor_names = surname_merges(
+            {v for values in self.doc_values["actor"] for v in values}
+        )
+        if self.actor_names:
+            self.doc_values["actor"] = [
+                tuple(dict.fromkeys(self.actor_names.get(v, v) for v in values))
+                for values in self.doc_values["actor"]
+            ]
         self.masks: dict[str, dict[str, int]] = {}
         for facet, per_doc in self.doc_values.items():
             members: dict[str, list[int]] = {}

@@ -231,7 +231,7 @@ class SearchContext:
             source=doc.source,
             source_type=doc.source_type,
             language=doc.language,
-            actors=doc.actors,
+            actors=tuple(dict.fromkeys(self.table.actor_names.get(a, a) for a in doc.actors)),
             countries=doc.countries,
             snippet=snippet,
             highlights=spans,

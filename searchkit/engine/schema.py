@@ -14,7 +14,7 @@ from ..errors import IndexMissingError, SchemaVersionError
 from .analysis import FALLBACK, FIELD_LANGUAGES, name_analyzer, text_analyzer
 
 #: Bump when the schema or the meaning of a stored value changes; older indexes are refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SETTINGS_FILE = "searchkit.json"
 
 #: Facet fields that hold several values, joined with commas in the index and its columns.

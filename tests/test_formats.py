@@ -75,7 +75,7 @@ def test_json_list_gives_one_article_per_record_and_reports_bad_ones():
     out = articles("a.json", raw)
     assert [type(x).__name__ for x in out] == ["RawArticle", "BadRecord", "BadRecord"]
     assert out[0].record == 1
-    assert out[1] == BadRecord(2, "expected a JSON object, found str")
+    assert out[1] == BadRecord(2, "expected a JSON object (an article), found a string")
 
 
 def test_jsonl_malformed_line_is_reported_and_the_rest_read():

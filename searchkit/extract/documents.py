@@ -20,6 +20,10 @@ from .formats import RawArticle
 from .language import UNDETERMINED, detect_language, normalise_language
 
 ACTOR_KINDS = ("person", "organisation", "actor")
+#: Actors and countries are looked for in this much of a body. Far longer than a news
+#: article, and it bounds the work (name resolution grows faster than the text) and memory
+#: on a file that is one huge text.
+ENTITY_CHARS = 50_000
 
 
 def document_id(path: str, record: int | None) -> str:
@@ -30,7 +34,7 @@ def document_id(path: str, record: int | None) -> str:
 
 def _language(article: RawArticle, text: str) -> Mention:
     declared = article.meta.get("language")
-    if declared:
+    if declared and normalise_language(declared) != UNDETERMINED:
         return Mention("language", normalise_language(declared), declared, "metadata")
     detected = detect_language(text)
     page_lang = getattr(article.html, "language", "")
@@ -72,7 +76,7 @@ def _countries(article: RawArticle, lang: str, config: ExtractConfig) -> list[Me
     extra = config.country_aliases or None
     # Offsets refer to the body, like the actors'; title mentions carry start -1.
     in_title = [replace(m, start=-1) for m in find_countries(article.title, lang, extra)]
-    return in_title + find_countries(article.body, lang, extra)
+    return in_title + find_countries(article.body[:ENTITY_CHARS], lang, extra)
 
 
 def _actors(article: RawArticle, lang: str) -> list[Mention]:
@@ -81,7 +85,7 @@ def _actors(article: RawArticle, lang: str) -> list[Mention]:
     declared = article.meta.get("actors")
     if declared is not None:
         return [Mention("actor", name, name, "metadata") for name in declared]
-    return find_actors(article.body, lang, title=article.title)
+    return find_actors(article.body[:ENTITY_CHARS], lang, title=article.title)
 
 
 # "KYIV, March 1 (Reuters) -": the agency in a dateline says where the story came from.

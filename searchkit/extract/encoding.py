@@ -56,5 +56,14 @@ def decode(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few bad bytes (a truncated copy, a bad paste) stays UTF-8:
+    # reading it all as cp1252 would turn every accent into mojibake ("café" -> "cafÃ©").
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = sum(1 for ch in text if ord(ch) > 127) - bad
+    # Legacy 8-bit text almost never forms valid UTF-8 sequences by chance, so as many
+    # valid multi-byte characters as broken ones says UTF-8 with damage.
+    if non_ascii and bad <= non_ascii:
+        return text.replace("\ufffd", "")
     # Both code pages leave a few bytes undefined; a stray one becomes U+FFFD, not an error.
     return raw.decode(_legacy_encoding(raw), errors="replace")

@@ -15,7 +15,7 @@ def check_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     checked = []
     for p in paths:
         path = Path(p).expanduser()
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a broken link is reported later
             raise UsageError(f"no such file or directory: {p}")
         checked.append(path.absolute())
     return checked
@@ -29,7 +29,7 @@ def iter_files(roots: Iterable[Path]) -> Iterator[Path]:
     """
     seen_dirs: set[str] = set()
     for root in roots:
-        if root.is_file():
+        if root.is_file() or (root.is_symlink() and not root.exists()):
             yield root
             continue
         stack = [root]
@@ -48,10 +48,14 @@ def iter_files(roots: Iterable[Path]) -> Iterator[Path]:
                 if entry.name.startswith("."):
                     continue
                 try:
+                    wanted = Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES
                     if entry.is_dir():
                         subdirs.append(Path(entry.path))
-                    elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                    elif wanted and entry.is_file():
                         yield Path(entry.path)
+                    elif wanted and entry.is_symlink():
+                        yield Path(entry.path)  # a broken link: reported, not lost
                 except OSError:
-                    continue
+                    if wanted and entry.is_symlink():
+                        yield Path(entry.path)  # a looping link: reported, not lost
             stack.extend(reversed(subdirs))

@@ -82,8 +82,9 @@ class BadRecord:
     reason: str
 
 
-def _as_text(value: Any) -> str:
-    """A record value as text: strings as they are, numbers as text, names from objects."""
+def _as_text(value: Any, joiner: str = ", ") -> str:
+    """A record value as text: strings as they are, numbers as text, names from objects,
+    lists joined (paragraphs for a body, commas for one-line fields)."""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, str):
@@ -91,9 +92,9 @@ def _as_text(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, dict):
-        return _as_text(value.get("name") or value.get("title") or value.get("@value"))
+        return _as_text(value.get("name") or value.get("title") or value.get("@value"), joiner)
     if isinstance(value, list):
-        return "\n\n".join(t for t in (_as_text(v) for v in value) if t)
+        return joiner.join(t for t in (_as_text(v, joiner) for v in value) if t)
     return ""
 
 
@@ -101,7 +102,10 @@ def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):
-        return [t for t in (_as_text(v) for v in value) if t]
+        flat: list[str] = []
+        for item in value:
+            flat.extend(_as_list(item) if isinstance(item, list) else [_as_text(item)])
+        return [t for t in flat if t]
     text = _as_text(value)
     if not text:
         return []
@@ -121,7 +125,8 @@ def map_record(record: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
                 break
             if value in (None, "", []):
                 continue
-            found[key] = _as_list(value) if key in LIST_KEYS else _as_text(value)
+            joiner = "\n\n" if key == "body" else ", "
+            found[key] = _as_list(value) if key in LIST_KEYS else _as_text(value, joiner)
             if found[key]:
                 break
             del found[key]
@@ -130,9 +135,21 @@ def map_record(record: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     return title, body, found
 
 
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "a value"
+
+
 def _records_to_articles(obj: Any, record: int | None) -> RawArticle:
     if not isinstance(obj, dict):
-        raise UnreadableFileError(f"expected a JSON object, found {type(obj).__name__}")
+        raise UnreadableFileError(f"expected a JSON object (an article), found {_json_kind(obj)}")
     title, body, meta = map_record(obj)
     if not title and not body:
         raise UnreadableFileError(
@@ -206,6 +223,10 @@ def iter_jsonl(raw: bytes) -> Iterator[RawArticle | BadRecord]:
             yield BadRecord(number, str(exc))
         except json.JSONDecodeError as exc:
             yield BadRecord(number, f"invalid JSON at column {exc.colno} ({exc.msg})")
+        except RecursionError:
+            yield BadRecord(number, "nested too deeply to read")
+        except ValueError as exc:  # e.g. a number longer than Python converts
+            yield BadRecord(number, f"invalid JSON ({exc})")
 
 
 def read_file(path: Path, raw: bytes) -> Iterator[RawArticle | BadRecord]:

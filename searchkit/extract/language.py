@@ -33,10 +33,11 @@ def _detector_factory():
 
 def normalise_language(code: str) -> str:
     """ "zh-cn" -> "zh", "EN" -> "en", "fr_FR" -> "fr"; "" -> "und"."""
-    code = code.strip().lower().replace("_", "-")
-    if not code:
-        return UNDETERMINED
-    return code.split("-")[0][:3]
+    match = re.match(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$", str(code))
+    if match:
+        return match.group(1).lower()
+    by_name = {name.lower(): c for c, name in _language_names().items()}
+    return by_name.get(str(code).strip().lower(), UNDETERMINED)  # "French" -> "fr"
 
 
 def detect_language(text: str) -> Mention:

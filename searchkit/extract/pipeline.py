@@ -6,6 +6,7 @@ one-line reason, and the run goes on with the next file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from .documents import build_document
 from .formats import JSONL_SUFFIXES, BadRecord, read_file
 
 #: Larger files are skipped (JSON Lines excepted: a large export is many small articles).
-MAX_FILE_BYTES = 64 * 1024 * 1024
+#: 20 MB is far beyond any article, and keeps a run's memory bounded.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,14 @@ def _read(path: Path) -> tuple[bytes, os.stat_result]:
     except PermissionError:
         raise UnreadableFileError("permission denied") from None
     except FileNotFoundError:
+        if path.is_symlink():
+            raise UnreadableFileError("broken symbolic link") from None
         raise UnreadableFileError("file disappeared before it could be read") from None
     except IsADirectoryError:
         raise UnreadableFileError("is a directory") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableFileError("symbolic link loop") from None
         raise UnreadableFileError(f"cannot read ({exc.strerror or exc})") from None
 
 
@@ -69,12 +75,19 @@ def extract_file(path: str, config: ExtractConfig) -> FileExtraction:
                 continue
             try:
                 documents.append(build_document(item, path, config))
+            except RecursionError:
+                where = path if item.record is None else f"{path}:{item.record}"
+                skipped.append(SkippedFile(where, "nested too deeply to read"))
             except Exception as exc:  # an extractor bug must not stop the run: report it
                 where = path if item.record is None else f"{path}:{item.record}"
                 reason = f"extraction failed ({type(exc).__name__}: {exc})"
                 skipped.append(SkippedFile(where, reason))
     except UnreadableFileError as exc:
         skipped.append(SkippedFile(path, str(exc)))
+    except RecursionError:
+        skipped.append(SkippedFile(path, "nested too deeply to read"))
+    except Exception as exc:  # a parser failing on hostile input must not stop the run
+        skipped.append(SkippedFile(path, f"could not be read ({type(exc).__name__}: {exc})"))
     return FileExtraction(
         path, tuple(documents), tuple(skipped), digest, stat.st_mtime_ns, stat.st_size
     )

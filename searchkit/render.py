@@ -46,7 +46,7 @@ def _highlight(snippet: str, spans: Sequence[tuple[int, int]], colour: bool) -> 
 def _hit_lines(hit: model.Hit, colour: bool) -> list[str]:
     meta = [str(hit.published) if hit.published else "undated"]
     meta.append(f"{clean_text(hit.source) or 'unknown source'} ({hit.source_type})")
-    meta.append(hit.language)
+    meta.append(clean_text(hit.language))
     if hit.countries:
         meta.append(",".join(hit.countries))
     score = f"  [{hit.score:.2f}]" if hit.score else ""
@@ -106,25 +106,26 @@ def render_results(results: model.SearchResults, colour: bool = False) -> str:
 
 
 def render_csv(results: model.SearchResults, writer) -> None:
+    """A header row, then one row per hit; every text cell cleaned like the terminal view
+    (a spreadsheet or a `cat` of the file must not meet control characters either)."""
     writer.writerow(CSV_COLUMNS)
     for h in results.hits:
-        writer.writerow(
-            [
-                h.rank,
-                h.id,
-                h.score,
-                clean_text(h.title),
-                h.published or "",
-                clean_text(h.source),
-                h.source_type,
-                h.language,
-                ";".join(h.countries),
-                ";".join(h.actors),
-                h.path,
-                h.url,
-                h.snippet,
-            ]
-        )
+        row = [
+            h.rank,
+            h.id,
+            h.score,
+            h.title,
+            h.published or "",
+            h.source,
+            h.source_type,
+            h.language,
+            ";".join(h.countries),
+            ";".join(h.actors),
+            h.path,
+            h.url,
+            h.snippet,
+        ]
+        writer.writerow([clean_text(v) if isinstance(v, str) else v for v in row])
 
 
 def render_document(doc: model.Document) -> str:
@@ -134,11 +135,11 @@ def render_document(doc: model.Document) -> str:
     rows = [
         ("id", doc.id),
         ("title", clean_text(doc.title)),
-        ("path", doc.path if doc.record is None else f"{doc.path}:{doc.record}"),
-        ("url", doc.url),
+        ("path", clean_text(doc.path if doc.record is None else f"{doc.path}:{doc.record}")),
+        ("url", clean_text(doc.url)),
         ("published", str(doc.published or "")),
         ("source", f"{clean_text(doc.source) or 'unknown source'} ({doc.source_type})"),
-        ("language", doc.language),
+        ("language", clean_text(doc.language)),
         ("actors", "; ".join(clean_text(a) for a in doc.actors)),
         ("countries", countries),
         ("authors", "; ".join(clean_text(a) for a in doc.authors)),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import sys
 from dataclasses import dataclass
 
 from whoosh import fields, query
@@ -50,9 +51,14 @@ FIELD_ALIASES = {
 MAX_QUERY_CHARS = 4096
 #: Open-ended date ranges start here.
 MIN_YEAR = 1900
+MAX_YEAR = 9000
 MAX_TERMS = 256
 #: Prefix, wildcard and fuzzy terms expand to at most this many index terms each.
 MAX_EXPANSIONS = 256
+#: Each prefix, wildcard or fuzzy term scans the vocabulary once per language.
+MAX_EXPANDING_TERMS = 32
+#: A fuzzy term walks the vocabulary with an edit-distance automaton: the costliest kind.
+MAX_FUZZY_TERMS = 8
 TITLE_BOOST = 2.0
 
 
@@ -299,15 +305,25 @@ class _Rewriter:
             self.collect_words(child)
 
     def rewrite(self, q: query.Query, lang: str) -> query.Query:
-        if isinstance(q, query.Every) or q is query.NullQuery:
+        if isinstance(q, query.Every):
+            return query.Every()  # "*" anywhere means every document, not a field's terms
+        if q is query.NullQuery:
             return q
         if q.is_leaf():
+            if isinstance(q, query.Prefix | query.Wildcard) and not q.text.strip("*"):
+                return query.Every()  # a lone "*" means every document, not every term
             if q.field() in ("text", "title", "body"):
                 return self.text_leaf(q, lang)
             return self.facet_leaf(q)
         if isinstance(q, query.Not):
             return query.Not(self.rewrite(q.query, lang))
-        return q.apply(lambda child: self.rewrite(child, lang))
+        rewritten = q.apply(lambda child: self.rewrite(child, lang))
+        if isinstance(rewritten, query.And):
+            # "* ukraine": everything AND ukraine is ukraine (Whoosh would keep only "*").
+            rest = [c for c in rewritten.subqueries if not isinstance(c, query.Every)]
+            if rest and len(rest) < len(rewritten.subqueries):
+                return query.And(rest, boost=rewritten.boost)
+        return rewritten
 
 
 def parse_date(value: str, end: bool = False) -> dt.date:
@@ -316,6 +332,8 @@ def parse_date(value: str, end: bool = False) -> dt.date:
     if not m:
         raise ValueError(f"bad date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if not 1 <= year <= MAX_YEAR:  # date arithmetic near 9999-12-31 overflows
+        raise ValueError(f"bad date {value!r}: the year must be between 1 and {MAX_YEAR}")
     try:
         if day:
             return dt.date(year, int(month), int(day))
@@ -340,6 +358,7 @@ def _date_range(start: str | None, end: str | None) -> query.Query:
     try:
         first = parse_date(start) if start else dt.date(MIN_YEAR, 1, 1)
         last = parse_date(end, end=True) if end else dt.date(dt.date.today().year + 1, 12, 31)
+        last = min(last, dt.date(dt.date.today().year + 1, 12, 31))  # nothing is dated later
     except ValueError:
         return query.NullQuery
     return _published_between(first, last)
@@ -395,7 +414,21 @@ def _check_values(q: query.Query) -> None:
                         raise QuerySyntaxError(str(exc)) from None
 
 
-def parse_query(
+def parse_query(*args, **kwargs) -> ParsedQuery:
+    """Parse a query; see ``_parse`` and the module docstring for the two modes."""
+    # MAX_QUERY_CHARS bounds nesting to ~2,000 levels; the parser and the rewriter recurse
+    # a few frames per level, more than Python's default limit of 1,000.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 12 * MAX_QUERY_CHARS))
+    try:
+        return _parse(*args, **kwargs)
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply: remove some parentheses") from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _parse(
     text: str,
     languages: tuple[str, ...],
     stemming: bool = True,
@@ -415,9 +448,11 @@ def parse_query(
     cleaned = _clean(text, raw)
     parser = _parser(match)
     try:
-        parsed = parser.parse(cleaned)
+        parsed = parser.parse(cleaned, normalize=False)  # its normalising drops terms beside "*"
     except Exception as exc:  # Whoosh's parser is lenient; anything it raises is a syntax problem
         if raw:
+            if isinstance(exc, RecursionError):
+                raise QuerySyntaxError("the query is nested too deeply") from None
             raise QuerySyntaxError(f"cannot parse the query: {exc}") from None
         # The safe mode falls back to the plain words, without any syntax.
         group = query.And if match == "all" else query.Or
@@ -425,9 +460,18 @@ def parse_query(
         parsed = group([query.Term("text", w) for w in words]) if words else query.NullQuery
     if raw:
         _check_values(parsed)
-    leaves = list(parsed.leaves()) if not parsed.is_leaf() else [parsed]
+    leaves = set(parsed.leaves()) if not parsed.is_leaf() else {parsed}
     if len(leaves) > MAX_TERMS:
         raise QuerySyntaxError(f"query has {len(leaves)} terms; the limit is {MAX_TERMS}")
+    fuzzy = sum(isinstance(q, query.FuzzyTerm) for q in leaves)
+    if fuzzy > MAX_FUZZY_TERMS:
+        raise QuerySyntaxError(f"query has {fuzzy} fuzzy terms; the limit is {MAX_FUZZY_TERMS}")
+    expanding = sum(isinstance(q, query.FuzzyTerm | query.Prefix | query.Wildcard) for q in leaves)
+    if expanding > MAX_EXPANDING_TERMS:
+        raise QuerySyntaxError(
+            f"query has {expanding} prefix, wildcard or fuzzy terms; the limit is "
+            f"{MAX_EXPANDING_TERMS}"
+        )
     rewriter = _Rewriter(stemming, reader)
     rewriter.collect_words(parsed)
     per_language = [rewriter.rewrite(parsed, lang).normalize() for lang in languages]

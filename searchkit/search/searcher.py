@@ -30,6 +30,7 @@ from .snippets import clean_text, make_snippet
 FILTER_FACETS = ("actor", "country", "source_type", "source", "language")
 SORTS = ("relevance", "date")
 DATE_INTERVALS = ("year", "month")
+MAX_CORRECTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -243,9 +244,8 @@ class SearchContext:
         """The query with each word the index does not know replaced by its best correction."""
         suggestion = text
         changed = False
-        for word in words:
-            if self._known(word):
-                continue
+        unknown = [w for w in words if not self._known(w)]
+        for word in unknown[:MAX_CORRECTIONS]:  # each correction scans the vocabulary
             best = self._correction(word)
             if best and best != word.lower():
                 pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)

@@ -10,7 +10,11 @@ from ..engine.analysis import language_field, text_analyzer
 SNIPPET_CHARS = 240
 # Long bodies are only scanned this far for matches: enough for any snippet worth reading.
 SCAN_CHARS = 200_000
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (ESC starts every terminal escape), zero-width and bidi controls
+# (including U+061C, the Arabic letter mark) that could reorder or hide what is shown.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean_text(text: str) -> str:

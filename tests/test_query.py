@@ -53,10 +53,15 @@ def test_facet_fields_and_dates():
     assert parse("date:[2024-01 TO 2024-03]").query == wq.Or(
         [wq.Term("month", "2024-01"), wq.Term("month", "2024-02"), wq.Term("month", "2024-03")]
     )
-    assert parse("date:[2023-12-30 TO 2025-01-02]").query == wq.Or([
-        wq.Term("day", "2023-12-30"), wq.Term("day", "2023-12-31"), wq.Term("year", "2024"),
-        wq.Term("day", "2025-01-01"), wq.Term("day", "2025-01-02"),
-    ])
+    assert parse("date:[2023-12-30 TO 2025-01-02]").query == wq.Or(
+        [
+            wq.Term("day", "2023-12-30"),
+            wq.Term("day", "2023-12-31"),
+            wq.Term("year", "2024"),
+            wq.Term("day", "2025-01-01"),
+            wq.Term("day", "2025-01-02"),
+        ]
+    )
     assert parse("date:2024-02-29").query == wq.Term("day", "2024-02-29")
 
 

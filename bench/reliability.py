@@ -101,6 +101,7 @@ def crash_trials(work: Path, trials: int, seed: int) -> dict:
         "survived": survived,
         "failures": failures,
         "clean_build_s": round(seconds, 2),
+        "phases": dict(phases),
     }
 
 

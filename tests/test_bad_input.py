@@ -351,12 +351,6 @@ def test_ten_thousand_nested_tags(tmp_path, indexed, shape):
     assert took < 10
 
 
-@pytest.mark.xfail(
-    reason="html.main_text._choose_container and _read walk every element's ancestors "
-    "(layout.ancestors), quadratic in the depth: pages of 2,000/4,000/8,000 such tags "
-    "take 0.4/1.5/5 s to parse",
-    strict=True,
-)
 def test_ten_thousand_nested_tags_with_text_at_every_level(tmp_path, indexed):
     # 5,000 unclosed <div>, each holding a paragraph: 10,000 tags, as broken pages nest.
     body = "".join(f"<div class='c{i}'><p>text {i} " for i in range(5_000)) + _buried()

@@ -84,7 +84,8 @@ class Block:
 class Layout:
     """The body as a table of elements (tag, hints, parent) and a list of text blocks.
 
-    Elements are numbered in document order, so a parent always precedes its children.
+    Elements are numbered in document order, so a parent always precedes its children and an
+    element's descendants are the elements numbered after it and before its ``ends`` entry.
     """
 
     def __init__(self, root: Tag) -> None:
@@ -97,11 +98,19 @@ class Layout:
         self._parts: list[str] = []
         self._link_chars = 0
         self._walk(root)
+        self.ends = list(range(1, len(self.tags) + 1))  # one past each element's last descendant
+        for index in range(len(self.tags) - 1, 0, -1):
+            parent = self.parents[index]
+            self.ends[parent] = max(self.ends[parent], self.ends[index])
 
     def ancestors(self, index: int) -> Iterator[int]:
         while index >= 0:
             yield index
             index = self.parents[index]
+
+    def inside(self, index: int, ancestor: int) -> bool:
+        """Whether element ``index`` is ``ancestor`` or one of its descendants."""
+        return 0 <= ancestor <= index < self.ends[ancestor]
 
     def _flush(self, owner: int) -> None:
         lines = "".join(self._parts).split("\n")

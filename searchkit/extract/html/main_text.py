@@ -15,6 +15,9 @@ _MIN_PARAGRAPH = 70  # characters
 _MAX_LINK_DENSITY = 0.5  # of a paragraph
 _NOISE_WEIGHT = 0.3  # a character of noise cancels this much paragraph text
 _FULL_WEIGHT_DEPTH = 3  # a paragraph counts fully up to three levels above its element
+_SCORE_DEPTH = 100  # ... and not at all in the score of elements further up (broken pages)
+# The weight of a paragraph in the score of the element so many levels above its own.
+_WEIGHTS = [1.0] + [min(1.0, _FULL_WEIGHT_DEPTH / d) for d in range(1, _SCORE_DEPTH)]
 _WIDEN_SHARE = 0.5  # widen to an ancestor adding at least half as much paragraph text
 _WIDEN_RATIO = 4.0  # ... and four times more paragraph text than noise
 _ITEM_LIMIT = 400  # a small item holding this much paragraph text is not what its class says
@@ -62,20 +65,35 @@ class MainText:
 
     def _read(self) -> list[str]:
         layout, container = self.layout, self.container
-        paragraphs: list[str] = []
+        parents = layout.parents
+        # Which elements below the container lie inside boilerplate, set parents first.
+        buried = [False] * len(parents)
+        for index in range(container + 1, layout.ends[container]):
+            buried[index] = self.boilerplate[index] or buried[parents[index]]
+        # Whether each element below the container follows a heading announcing links to
+        # other articles (its own, or an ancestor's), known once text inside it is read: by
+        # then every earlier sibling has been read.
+        cut: dict[int, bool] = {container: False}
         cut_after: dict[int, int] = {}  # parent -> heading announcing links to other articles
+        paragraphs: list[str] = []
         for number, block in enumerate(layout.blocks):
-            path = list(layout.ancestors(block.owner))
-            if container not in path:
+            if not layout.inside(block.owner, container):
                 continue
-            below = path[: path.index(container)]
-            if any(cut_after.get(layout.parents[i], i) < i for i in below):
+            unknown = []
+            index = block.owner
+            while index not in cut:
+                unknown.append(index)
+                index = parents[index]
+            for index in reversed(unknown):
+                parent = parents[index]
+                cut[index] = cut[parent] or cut_after.get(parent, index) < index
+            if cut[block.owner]:
                 continue
             tag = layout.tags[block.owner]
             if tag in _HEADINGS and _is_related_heading(block, layout):
-                cut_after[layout.parents[block.owner]] = block.owner
+                cut_after[parents[block.owner]] = block.owner
                 continue
-            if any(self.boilerplate[i] for i in below) or tag == "h1":
+            if buried[block.owner] or tag == "h1":
                 continue
             if block.link_chars > _DROP_LINK_DENSITY * block.chars:
                 continue
@@ -110,16 +128,16 @@ def _is_paragraph(block: Block, min_chars: int = _MIN_PARAGRAPH) -> bool:
 def _boilerplate(layout: Layout) -> list[bool]:
     """Which elements are boilerplate: hinted so, unless they turn out to wrap the article."""
     count = len(layout.tags)
-    paragraph_chars = [0] * count
+    paragraph_chars = [0] * count  # the element's own, then summed up, children first
     for block in layout.blocks:
         if _is_paragraph(block):
-            for index in layout.ancestors(block.owner):
-                paragraph_chars[index] += block.chars
+            paragraph_chars[block.owner] += block.chars
     # The paragraph text of the largest article-named element inside each element.
     article_inside = [0] * count
     for index in range(count - 1, 0, -1):
         parent = layout.parents[index]
         if parent >= 0:
+            paragraph_chars[parent] += paragraph_chars[index]
             own = paragraph_chars[index] if layout.names_article[index] else 0
             article_inside[parent] = max(article_inside[parent], article_inside[index], own)
     total = paragraph_chars[0] if count else 0
@@ -140,28 +158,56 @@ def _choose_container(layout: Layout, boilerplate: list[bool], min_chars: int) -
 
     Noise is link text, short fragments and anything inside boilerplate below the element.
     A paragraph counts fully for its first few ancestors and less for distant ones, so that a
-    page-wide wrapper holding the article plus teasers loses to the article's own element.
+    page-wide wrapper holding the article plus teasers loses to the article's own element; it
+    adds nothing to the score of elements ``_SCORE_DEPTH`` or more levels up, which keeps the walk
+    short on broken pages of thousands of unclosed elements.
     The winner is then widened to an ancestor that only adds more clean paragraph text (an
     article split into sections). None when no element holds a paragraph.
     """
     count = len(layout.tags)
+    parents = layout.parents
+    # The nearest boilerplate element at or above each element: where a paragraph's text
+    # stops being clean and becomes noise for the elements further up.
+    fence = [-1] * count
+    for index in range(count):
+        if boilerplate[index]:
+            fence[index] = index
+        elif parents[index] >= 0:
+            fence[index] = fence[parents[index]]
     score = [0.0] * count
     clean_text = [0.0] * count
-    noise = [0.0] * count
+    far_text = [0.0] * count  # clean text from more than _SCORE_DEPTH levels below
+    noise = [0] * count  # whole characters, so their sum is exact in any order
     for block in layout.blocks:
-        paragraph = _is_paragraph(block, min_chars)
+        owner = block.owner
+        if not _is_paragraph(block, min_chars):
+            noise[owner] += block.chars
+            continue
+        noise[owner] += block.link_chars
+        if fence[owner] > 0:  # the root has nothing above it
+            noise[parents[fence[owner]]] += block.chars - block.link_chars
         density = block.link_chars / block.chars
         clean = (block.chars - block.link_chars) * (1 - density)
-        dirty = False
-        for distance, index in enumerate(layout.ancestors(block.owner)):
-            if dirty or not paragraph:
-                noise[index] += block.chars
-            else:
-                weight = min(1.0, _FULL_WEIGHT_DEPTH / distance) if distance else 1.0
-                score[index] += clean * weight
-                clean_text[index] += clean
-                noise[index] += block.link_chars
-            dirty = dirty or boilerplate[index]
+        index, distance = owner, 0
+        while index >= 0:
+            if distance == _SCORE_DEPTH:
+                far_text[index] += clean
+                break
+            score[index] += clean * _WEIGHTS[distance]
+            clean_text[index] += clean
+            if boilerplate[index]:
+                break
+            index, distance = parents[index], distance + 1
+    # Noise and distant clean text add up to the ancestors, children before parents.
+    for index in range(count - 1, 0, -1):
+        parent = parents[index]
+        noise[parent] += noise[index]
+        if far_text[index]:
+            clean_text[index] += far_text[index]
+            if not boilerplate[index]:
+                far_text[parent] += far_text[index]
+    if count and far_text[0]:
+        clean_text[0] += far_text[0]
     excluded = [False] * count  # boilerplate and everything inside it
     for index in range(count):
         parent = layout.parents[index]

@@ -166,7 +166,7 @@ def _text_dates(layout: Layout, main: MainText, whole_page: bool) -> Iterator[tu
     """The first date written in the main text's element, or anywhere in the page."""
     rule = "page text" if whole_page else "main text"
     for block in layout.blocks:
-        if not whole_page and main.container not in layout.ancestors(block.owner):
+        if not whole_page and not layout.inside(block.owner, main.container):
             continue
         if span := first_date(block.text):
             yield rule, block.text[span.start : span.end], -1

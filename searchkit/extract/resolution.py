@@ -134,15 +134,26 @@ def resolve_organisations(found: list[Found], tokens: Tokens) -> None:
                 item.rule = "acronym" if names.acronym_key(name) else "alias"
     defined = _acronyms_defined(orgs, tokens)
     specific = [o for o in orgs if not names.is_generic_organisation(o.words)]
+    # A long text repeats the same organisations: look each distinct one up once, so the
+    # work grows with the distinct names, not with mentions squared.
+    specific_ids = {id(o) for o in specific}
+    distinct = {(tuple(o.words), tuple(o.surface_words), o.value): o for o in specific}
+    by_initials: dict[str, set[str]] = {}
+    for o in distinct.values():
+        by_initials.setdefault(_initials(o.words), set()).add(o.value)
+    heads: dict[tuple[str, ...], str | None] = {}
     for item in orgs:
         if item.value in defined:
             item.value, item.rule = defined[item.value], "acronym"
         elif names.acronym_key(item.value):
-            match = {o.value for o in specific if _initials(o.words) == item.value}
+            match = set(by_initials.get(item.value, ()))
             if len(match) == 1:
                 item.value, item.rule = match.pop(), "acronym"
-        elif item not in specific:
-            target = _head_match(item.words, specific)
+        elif id(item) not in specific_ids:
+            key = tuple(item.words)
+            if key not in heads:
+                heads[key] = _head_match(item.words, list(distinct.values()))
+            target = heads[key]
             if target:
                 item.value, item.rule = target, "head-resolved"
             elif len(item.words) == 1:

@@ -81,7 +81,9 @@ SYNTAX = [
 
 
 def crash_trials(work: Path, trials: int, seed: int) -> dict:
-    corpus = make_corpus(work / "corpus")
+    # Larger than the test's corpus, so a run lasts long enough for kills to land in
+    # extraction, writing, commits and merges alike.
+    corpus = make_corpus(work / "corpus", jsonl_files=300, text_files=150)
     clean, seconds = clean_build(work / "clean", corpus)
     expected = documents_by_file(work / "clean")
     rng = random.Random(seed)

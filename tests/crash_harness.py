@@ -179,8 +179,7 @@ def kill_trial(
         proc.wait(timeout=delay)
     except subprocess.TimeoutExpired:
         if classify:
-            os.kill(proc.pid, signal.SIGSTOP)  # freeze it so the stack is the moment of death
-            phase = phase_of(proc.pid)
+            phase = phase_of(proc.pid)  # py-spy pauses it to sample; the kill follows at once
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     problems = []

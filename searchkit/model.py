@@ -7,7 +7,7 @@ searcher closes, so callers never hold engine objects.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 #: The facets a search can count, in display order; DEFAULT_FACETS are counted unless told.
@@ -200,8 +200,3 @@ class CheckReport(_ToDict):
     problems: tuple[str, ...] = ()
     repairs: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    """Plain-dict form of any of the types above."""
-    return _jsonable(asdict(obj)) if not hasattr(obj, "to_dict") else obj.to_dict()

@@ -339,7 +339,3 @@ def update_store(
         interrupted=interrupted,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
     )
-
-
-def index_exists(path: Path) -> bool:
-    return (path / "searchkit.json").exists()

@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -189,10 +190,21 @@ class Index:
         if ctx is None or getattr(self._local, "generation", None) != generation:
             from .search.ranking import ranking_model
 
-            searcher = self._store.ix.searcher(
-                weighting=ranking_model(self._store.settings.languages)
-            )
-            ctx = SearchContext(str(self.path), searcher, self._store.settings)
+            weighting = ranking_model(self._store.settings.languages)
+            for attempt in range(5):
+                searcher = None
+                try:
+                    searcher = self._store.ix.searcher(weighting=weighting)
+                    ctx = SearchContext(str(self.path), searcher, self._store.settings)
+                    break
+                except FileNotFoundError:
+                    if searcher is not None:
+                        searcher.close()
+                    # A commit replaced the segments between our reading the table of
+                    # contents and opening their files: read the new one.
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.01 * (attempt + 1))
             with self._lock:
                 old = getattr(self._local, "context", None)
                 if old is not None:

@@ -98,3 +98,51 @@ def test_interrupted_rebuild_keeps_the_old_index_and_resumes(tmp_path):
         assert (resumed.added, resumed.updated, resumed.removed) == (0, 30, 0)
         assert titles(tmp_path / "ix") == frozenset(f"beta {i}" for i in range(30))
         assert index.search("beta").total == 30 and index.search("alpha").total == 0
+
+
+def test_threads_searching_while_rebuilds_swap_segments_never_fail(tmp_path):
+    import threading
+    import time
+    import traceback
+
+    src = corpus(tmp_path / "src", "alpha", files=80)
+    with Index.create(tmp_path / "ix") as index:
+        index.update([src], jobs=1)
+    stop = time.monotonic() + 10
+    errors = []
+
+    def search():
+        while time.monotonic() < stop:
+            try:
+                with Index.open(tmp_path / "ix") as opened:
+                    opened.search("*", facets=("country",))
+            except Exception:  # collected: a reader must never fail
+                errors.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=search) for _ in range(3)]
+    for t in threads:
+        t.start()
+    rebuilds = 0
+    while time.monotonic() < stop - 2:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "searchkit",
+                "--index",
+                str(tmp_path / "ix"),
+                "index",
+                "--rebuild",
+                "--jobs",
+                "1",
+                str(src),
+            ],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            check=True,
+            capture_output=True,
+        )
+        rebuilds += 1
+    for t in threads:
+        t.join()
+    assert rebuilds >= 2
+    assert errors == []

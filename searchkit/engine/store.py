@@ -37,17 +37,27 @@ class Store:
     @classmethod
     def open(cls, path: Path) -> Store:
         settings = read_settings(path)
-        try:
-            ix = FileStorage(str(path)).open_index()
-        except whoosh_index.EmptyIndexError:
-            raise IndexMissingError(
-                f"no searchkit index at {path}: run `searchkit index PATH` to build one"
-            ) from None
-        except Exception as exc:
-            raise IndexDamagedError(
-                f"the index at {path} cannot be read ({type(exc).__name__}: {exc}); "
-                "run `searchkit check --repair`"
-            ) from None
+        for attempt in range(5):
+            try:
+                ix = FileStorage(str(path)).open_index()
+                break
+            except whoosh_index.EmptyIndexError:
+                raise IndexMissingError(
+                    f"no searchkit index at {path}: run `searchkit index PATH` to build one"
+                ) from None
+            except FileNotFoundError:
+                # A commit elsewhere replaced the table of contents we were about to read.
+                if attempt == 4:
+                    raise IndexDamagedError(
+                        f"the index at {path} keeps changing under us; retry, or run "
+                        "`searchkit check`"
+                    ) from None
+                time.sleep(0.01 * (attempt + 1))
+            except Exception as exc:
+                raise IndexDamagedError(
+                    f"the index at {path} cannot be read ({type(exc).__name__}: {exc}); "
+                    "run `searchkit check --repair`"
+                ) from None
         return cls(path, ix, settings)
 
     @classmethod
@@ -55,8 +65,11 @@ class Store:
         """Create an empty index, replacing whatever index files were there."""
         try:
             path.mkdir(parents=True, exist_ok=True)
-            settings = write_settings(path, IndexSettings(stemming=stemming))
+            settings = IndexSettings(stemming=stemming)
             ix = FileStorage(str(path)).create_index(build_schema(settings))
+            # Written last: its presence says the index is complete, so a crash in between
+            # leaves no half-made index that `check` would call damaged.
+            settings = write_settings(path, settings)
         except OSError as exc:
             raise IndexIOError(f"cannot create an index in {path}: {exc.strerror or exc}") from None
         return cls(path, ix, settings)

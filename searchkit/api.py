@@ -40,6 +40,10 @@ DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHKIT_INDEX"
 
 
+def _index_dir(path: str | os.PathLike | None) -> Path:
+    return Path(path) if path is not None else default_index_path()
+
+
 def default_index_path() -> Path:
     """``$SEARCHKIT_INDEX`` if set, else ``./index``."""
     return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
@@ -99,7 +103,7 @@ class Index:
         cls, path: str | os.PathLike | None = None, config: str | os.PathLike | None = None
     ) -> Index:
         """Open an existing index; IndexMissingError says how to build one."""
-        index_dir = Path(path) if path is not None else default_index_path()
+        index_dir = _index_dir(path)
         store = Store.open(index_dir)
         return cls(store, Path(config) if config else None)
 
@@ -112,7 +116,7 @@ class Index:
         config: str | os.PathLike | None = None,
     ) -> Index:
         """Create an empty index at ``path``, replacing any index files already there."""
-        index_dir = Path(path) if path is not None else default_index_path()
+        index_dir = _index_dir(path)
         _clear_index_files(index_dir)
         return cls(Store.create(index_dir, stemming=stemming), Path(config) if config else None)
 
@@ -127,7 +131,7 @@ class Index:
     ) -> Index:
         """Open the index at ``path``, creating it if there is none. With ``rebuild``, an
         index of an incompatible version is replaced instead of refused."""
-        index_dir = Path(path) if path is not None else default_index_path()
+        index_dir = _index_dir(path)
         if not (index_dir / SETTINGS_FILE).exists():
             return cls.create(index_dir, stemming=stemming, config=config)
         try:
@@ -329,7 +333,7 @@ class Index:
         ``open`` refuses."""
         from .engine.check import check_index
 
-        index_dir = Path(path) if path is not None else default_index_path()
+        index_dir = _index_dir(path)
 
         def rebuild(sources: list[str]) -> model.UpdateReport:
             with cls.create(index_dir, config=config) as fresh:

@@ -113,6 +113,15 @@ _segment_cache: dict[tuple[str, str], SegmentFacets] = {}
 _cache_lock = threading.Lock()
 
 
+def _forget_other_segments(index_path: str, current: set[str]) -> None:
+    """Drop cached segments of this index that a merge has replaced, so a long-running
+    process does not keep every segment it has ever seen. Searchers already open keep the
+    tables they built."""
+    with _cache_lock:
+        for key in [k for k in _segment_cache if k[0] == index_path and k[1] not in current]:
+            del _segment_cache[key]
+
+
 def _segment_facets(index_path: str, reader) -> SegmentFacets:
     key = (index_path, reader.segment().segment_id())
     with _cache_lock:
@@ -133,6 +142,9 @@ class FacetTable:
         self.doc_values: dict[str, list[tuple[str, ...]]] = {f: [] for f in FACET_COLUMNS}
         self.days = array("l")
         live = []
+        _forget_other_segments(
+            index_path, {r.segment().segment_id() for r, _ in leaves if r.segment() is not None}
+        )
         for reader, offset in leaves:
             if reader.segment() is None:  # an empty index has one reader and no segment
                 continue

@@ -122,11 +122,11 @@ class SearchContext:
                 out.extend(_match_names(value, known))
         return out
 
-    def filter_masks(self, request: SearchRequest) -> dict[str, int]:
-        masks = {}
-        for facet, values in request.filters.items():
-            if values:
-                masks[facet] = self.table.values_mask(facet, self.resolve_values(facet, values))
+    def filter_masks(
+        self, request: SearchRequest, selected: dict[str, list[str]]
+    ) -> dict[str, int]:
+        """One bitmap per filtered facet, from the already resolved ``selected`` values."""
+        masks = {facet: self.table.values_mask(facet, values) for facet, values in selected.items()}
         if request.since or request.until:
             masks["date"] = self.table.date_mask(request.since, request.until)
         return masks
@@ -149,7 +149,8 @@ class SearchContext:
         else:
             docs = self.searcher.docs_for_query(parsed.query)
             matched = mask_from_docnums(docs, table.size) & table.live
-        filters = self.filter_masks(request)
+        selected = {f: self.resolve_values(f, v) for f, v in request.filters.items() if v}
+        filters = self.filter_masks(request, selected)
         final = matched
         for mask in filters.values():
             final &= mask
@@ -161,7 +162,6 @@ class SearchContext:
             hits = self._page(parsed, final, matched, request, offset)
 
         facets = []
-        selected = {f: self.resolve_values(f, v) for f, v in request.filters.items() if v}
         for name in request.facets:
             scope = matched
             for other, mask in filters.items():

@@ -140,10 +140,10 @@ class Trial:
 
 # Stack frames that say what the writer was doing, most specific first.
 PHASES = (
-    ("merge", ("merge_segments", "_merge_segments", "add_reader", "MERGE_SMALL")),
-    ("commit", ("commit", "_finalize_segment", "_flush_segment", "sync", "save_manifest")),
-    ("writing", ("add_document", "store_file", "delete_by_term")),
-    ("extraction", ("imap_unordered", "extract_file", "_extractions", "iter_files")),
+    ("merge", ("tiered_merge", "_merge_segments", "add_reader")),
+    ("commit", ("commit", "flush", "_commit_toc", "sync", "save_manifest")),
+    ("writing", ("file_done", "delete_by_term", "rederive")),
+    ("extraction", ("next_result", "index_files", "jsonl_spans", "iter_files")),
 )
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from searchkit import Index
 from searchkit.config import load_config
-from searchkit.engine import updater
+from searchkit.engine import segments
 from searchkit.errors import ConfigError
 from support import write_records
 
@@ -82,7 +82,7 @@ def test_changed_config_rederives_facets_without_reading_files(tmp_path, monkeyp
         def no_reading(*args, **kwargs):
             raise AssertionError("an unchanged file was read again")
 
-        monkeypatch.setattr(updater, "extract_file", no_reading)
+        monkeypatch.setattr(segments, "extract_file", no_reading)
         report = index.update([src], jobs=1)
         assert (report.rederived, report.unchanged, report.added) == (1, 1, 0)
         after = index.search("Talks").hits[0]

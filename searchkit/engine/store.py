@@ -26,6 +26,14 @@ RUN_LOCK_FILE = "searchkit.lock"
 WRITER_POOL_MB = 512
 
 
+def cannot_write(path: Path | str, exc: OSError) -> IndexIOError:
+    """The error for a failed write into the index directory."""
+    return IndexIOError(
+        f"cannot write to the index at {path} ({exc.strerror or exc}): check its "
+        "permissions and free space"
+    )
+
+
 class Store:
     """An open searchkit index directory."""
 
@@ -125,10 +133,7 @@ class Store:
         except LockError:
             raise IndexLockedError(self._locked_message(5.0)) from None
         except OSError as exc:
-            raise IndexIOError(
-                f"cannot write to the index at {self.path} ({exc.strerror}): check its "
-                "permissions and free space"
-            ) from None
+            raise cannot_write(self.path, exc) from None
 
     def _locked_message(self, lock_timeout: float) -> str:
         try:

@@ -1,35 +1,42 @@
 """Bring the index in step with the files: add new ones, re-index changed ones, skip
 unchanged ones, prune vanished ones.
 
-Extraction runs in worker processes; this process is the one writer. Work is committed in
-batches, so Ctrl-C or a crash loses at most the batch in progress, and a rerun carries on
-from the last commit because unchanged files are recognised by the manifest.
+Worker processes extract the files and write their documents into segments of their own
+(see ``segments``); this process is the one writer: it plans the work, deletes replaced
+documents, and commits the workers' segments in batches. Ctrl-C or a crash loses at most
+the batch in progress, and a rerun carries on from the last commit because unchanged files
+are recognised by the manifest. A file is committed whole: a batch never ends inside one.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import ExtractConfig
 from ..errors import IndexIOError
 from ..extract.files import check_paths, iter_files
-from ..extract.pipeline import FileExtraction, extract_file
+from ..extract.formats import JSONL_SUFFIXES
+from ..extract.pipeline import jsonl_spans
 from ..model import SkippedFile, UpdateReport
 from .manifest import FileEntry, Manifest, load_manifest, manifest_from_index, save_manifest
+from .merging import tiered_merge
+from .segments import Builders, UnitResult, WorkUnit
 from .store import Store, document_fields
 
 #: Commit after this many documents or seconds, whichever comes first.
-BATCH_DOCUMENTS = 5000
+BATCH_DOCUMENTS = 20_000
 BATCH_SECONDS = 60.0
-#: Below this many files, worker start-up (~0.5 s each) costs more than it saves.
+#: Worker start-up costs more than it saves below this many files and bytes.
 MIN_FILES_FOR_WORKERS = 24
+MIN_BYTES_FOR_WORKERS = 1 << 20
+#: JSON Lines files larger than this are cut into spans that several workers share.
+SPAN_BYTES = 4 << 20
+MIN_SPAN_BYTES = 256 << 10
 
 Progress = Callable[[int, int], None]
 
@@ -44,38 +51,16 @@ class _Counts:
     skipped: list[SkippedFile] = field(default_factory=list)
 
 
-def _ignore_sigint() -> None:
-    # Workers leave Ctrl-C to the writer, which cancels the batch and stops them.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from ..extract.language import _detector_factory
+@dataclass
+class _FileWork:
+    """A file being indexed: its units still out, and what the finished ones found."""
 
-    _detector_factory()
-
-
-def _extract_args(args: tuple[str, ExtractConfig]) -> FileExtraction:
-    return extract_file(*args)
-
-
-def _pool_context():
-    if sys.platform == "win32":
-        return multiprocessing.get_context("spawn")
-    # fork is unsafe once threads run (3.12+ warns); forkserver keeps workers clean.
-    return multiprocessing.get_context("forkserver" if sys.version_info >= (3, 12) else "fork")
-
-
-def _extractions(paths: list[str], config: ExtractConfig, jobs: int) -> Iterator[FileExtraction]:
-    if jobs <= 1 or len(paths) < MIN_FILES_FOR_WORKERS:
-        for path in paths:
-            yield extract_file(path, config)
-        return
-    pool = _pool_context().Pool(jobs, initializer=_ignore_sigint)
-    try:
-        chunk = max(1, min(32, len(paths) // (jobs * 8)))
-        yield from pool.imap_unordered(_extract_args, ((p, config) for p in paths), chunk)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    path: str
+    units_left: int
+    doc_ids: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    identity: tuple[str, int, int] | None = None  # content hash, mtime_ns, size
+    unchanged: bool = False
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -90,6 +75,9 @@ class Updater:
         self.store = store
         self.config = config
         self.fingerprint = config.fingerprint()
+        self.builders = Builders(store.path, store.settings, config, 1)
+        self._spanned: dict[str, str] = {}  # path -> content hash of files cut into spans
+        self.unchanged_documents = 0  # in touched files whose content is the same
         self._writer = None  # opened on first write: a no-op run writes nothing
         self.manifest_dirty = False
         self.manifest = self._current_manifest()
@@ -106,10 +94,21 @@ class Updater:
         return manifest
 
     def commit(self) -> None:
-        """Commit the batch, make it durable, then record it in the manifest."""
+        """Commit the batch (the builders' segments and this writer's deletions), make it
+        durable, then record it in the manifest."""
         if self.pending:
             try:
-                self.writer.commit()
+                segments = self.builders.flush()
+                writer = self.writer
+                # SegmentWriter.commit() with the builders' segments added to the new table
+                # of contents (Whoosh 2.7.4 is pinned, so its private steps are stable).
+                kept = writer._merge_segments(tiered_merge, False, True)
+                if writer._added:
+                    kept.append(writer._finalize_segment())
+                else:
+                    writer._close_segment()
+                writer._commit_toc(kept + segments)
+                writer._finish()
                 self.store.sync()
             except OSError as exc:
                 # Whoosh writes a new commit's files before its table of contents, so a
@@ -132,6 +131,7 @@ class Updater:
         return self._writer
 
     def cancel(self) -> None:
+        self.builders.terminate()
         if self._writer is None:
             return
         try:
@@ -143,11 +143,17 @@ class Updater:
         self.commit()
         if self.manifest_dirty:
             save_manifest(self.store.path, self.manifest)
+        self.builders.close()
         self.cancel()  # a writer opened after the last commit has nothing to commit
 
-    def _maybe_commit(self) -> None:
+    def commit_due(self) -> bool:
         elapsed = time.monotonic() - self.batch_started
-        if self.pending >= self.batch_documents or elapsed > BATCH_SECONDS:
+        return self.pending >= self.batch_documents or (
+            self.pending > 0 and elapsed > BATCH_SECONDS
+        )
+
+    def _maybe_commit(self) -> None:
+        if self.commit_due():
             self.commit()
 
     def rederive(self, paths: list[str]) -> tuple[int, int]:
@@ -203,26 +209,123 @@ class Updater:
         self.pending += len(entry.doc_ids) or 1
         return len(entry.doc_ids)
 
-    def store_file(self, result: FileExtraction) -> tuple[int, int]:
-        """Replace a file's documents; returns (documents now, documents before)."""
-        old = self.manifest.get(result.path)
-        before = self.remove(result.path) if old else 0
-        settings = self.store.settings
-        mtime = (result.mtime_ns, result.size)
-        for doc in result.documents:
-            self.writer.add_document(
-                **document_fields(doc, settings, result.content_hash, mtime, self.fingerprint)
+    def plan(self, paths: list[str]) -> list[WorkUnit]:
+        """The units of work for these files: one per file, or spans of a large JSON Lines
+        file (hashed here first, so an unchanged one is not read by the workers at all)."""
+        units: list[WorkUnit] = []
+        span_bytes = SPAN_BYTES
+        if self.builders.jobs > 1:
+            # About four spans per worker, so both stay busy to the end of a large export.
+            share = sum(map(_size, paths)) // (4 * self.builders.jobs)
+            span_bytes = max(MIN_SPAN_BYTES, min(SPAN_BYTES, share))
+        for path in paths:
+            entry = self.manifest.get(path)
+            known = entry.content_hash if entry and entry.config == self.fingerprint else ""
+            if Path(path).suffix.lower() in JSONL_SUFFIXES and _size(path) > span_bytes:
+                try:
+                    content_hash, spans = jsonl_spans(path, span_bytes)
+                except OSError:
+                    units.append(WorkUnit(path, None, known))  # the worker reports why
+                    continue
+                if known and content_hash == known and entry is not None:
+                    # Touched but not changed: remember the new mtime, keep the documents.
+                    stat = os.stat(path)
+                    entry.mtime_ns, entry.size = stat.st_mtime_ns, stat.st_size
+                    self.manifest_dirty = True
+                    self.unchanged_documents += len(entry.doc_ids)
+                    continue
+                if len(spans) > 1:
+                    self._spanned[path] = content_hash
+                    units.extend(WorkUnit(path, span) for span in spans)
+                    continue
+            units.append(WorkUnit(path, None, known))
+        return units
+
+    def index_files(
+        self, paths: list[str], jobs: int, counts: _Counts, progress: Progress | None
+    ) -> None:
+        """Extract and index ``paths`` through the builders, committing in batches."""
+        self.builders = Builders(self.store.path, self.store.settings, self.config, jobs)
+        queue = deque(self.plan(paths))
+        per_file: dict[str, int] = {}
+        for unit in queue:
+            per_file[unit.path] = per_file.get(unit.path, 0) + 1
+        open_files: dict[str, _FileWork] = {}
+        done = 0
+        builders = self.builders
+        while queue or builders.pending():
+            due = self.commit_due()
+            while queue and builders.has_room() and (not due or queue[0].path in open_files):
+                unit = queue.popleft()
+                if unit.path not in open_files:
+                    open_files[unit.path] = _FileWork(unit.path, per_file[unit.path])
+                builders.submit(unit)
+            finished = None
+            if builders.pending():
+                finished = self._add_result(open_files, builders.next_result())
+                if finished is not None:
+                    del open_files[finished.path]
+                    self.file_done(finished, counts)
+                    done += 1
+            if not open_files and not builders.pending() and self.commit_due():
+                self.commit()
+            if finished is not None and progress:
+                progress(done, len(per_file))
+
+    def _add_result(self, open_files: dict[str, _FileWork], result: UnitResult):
+        """Record a unit's result; returns the file's work once all its units are done."""
+        work = open_files[result.path]
+        work.units_left -= 1
+        work.doc_ids.extend(result.doc_ids)
+        work.skipped.extend(result.skipped)
+        work.unchanged = result.unchanged
+        self.pending += len(result.doc_ids)
+        if result.path in self._spanned:
+            work.identity = (self._spanned[result.path], result.mtime_ns, result.size)
+        else:
+            work.identity = (result.content_hash, result.mtime_ns, result.size)
+        return work if work.units_left == 0 else None
+
+    def file_done(self, work: _FileWork, counts: _Counts) -> None:
+        """Replace a file's documents in the manifest (the new ones wait in a segment)."""
+        counts.skipped.extend(work.skipped)
+        entry = self.manifest.get(work.path)
+        content_hash, mtime_ns, size = work.identity or ("", 0, 0)
+        if work.unchanged and entry is not None:
+            # Touched but not changed: remember the new mtime, keep the documents.
+            entry.mtime_ns, entry.size = mtime_ns, size
+            self.manifest_dirty = True
+            counts.unchanged += len(entry.doc_ids)
+            return
+        before = self.remove(work.path) if entry is not None else 0
+        if work.doc_ids:
+            self.manifest[work.path] = FileEntry(
+                mtime_ns, size, content_hash, list(work.doc_ids), self.fingerprint
             )
-        self.manifest[result.path] = FileEntry(
-            result.mtime_ns,
-            result.size,
-            result.content_hash,
-            [d.id for d in result.documents],
-            self.fingerprint,
-        )
-        self.pending += len(result.documents)
-        self._maybe_commit()
-        return len(result.documents), before
+            self.manifest_dirty = True
+            if entry is None:
+                counts.added += len(work.doc_ids)
+            else:
+                counts.updated += len(work.doc_ids)
+                counts.removed += max(0, before - len(work.doc_ids))
+        elif entry is not None:
+            counts.removed += before
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _jobs_for(paths: list[str], jobs: int) -> int:
+    """Worker processes for this much work: none (in-process) for a small update."""
+    if jobs <= 1 or not paths:
+        return 1
+    if len(paths) >= MIN_FILES_FOR_WORKERS or sum(map(_size, paths)) >= MIN_BYTES_FOR_WORKERS:
+        return jobs
+    return 1
 
 
 def run_update(
@@ -266,7 +369,6 @@ def update_store(
     counts = _Counts()
     updater = Updater(store, config, batch_size)
     interrupted = False
-    results = None
     try:
         files = [str(p) for p in iter_files(roots)]
         seen = set(files)
@@ -293,32 +395,8 @@ def update_store(
         if prune:
             for path in [p for p in updater.manifest if p not in seen and _under(p, roots)]:
                 counts.removed += updater.remove(path)
-        done = 0
-        results = _extractions(to_extract, config, jobs)
-        for result in results:
-            done += 1
-            counts.skipped.extend(result.skipped)
-            entry = updater.manifest.get(result.path)
-            if (
-                entry is not None
-                and entry.content_hash == result.content_hash
-                and entry.config == updater.fingerprint
-            ):
-                # Touched but not changed: remember the new mtime, keep the documents.
-                entry.mtime_ns, entry.size = result.mtime_ns, result.size
-                updater.manifest_dirty = True
-                counts.unchanged += len(entry.doc_ids)
-            elif result.documents:
-                now, before = updater.store_file(result)
-                if entry is None:
-                    counts.added += now
-                else:
-                    counts.updated += now
-                    counts.removed += max(0, before - now)
-            elif entry is not None:
-                counts.removed += updater.remove(result.path)
-            if progress:
-                progress(done, len(to_extract))
+        updater.index_files(to_extract, _jobs_for(to_extract, jobs), counts, progress)
+        counts.unchanged += updater.unchanged_documents
         updater.finish()
     except KeyboardInterrupt:
         updater.cancel()
@@ -326,9 +404,6 @@ def update_store(
     except BaseException:
         updater.cancel()
         raise
-    finally:
-        if results is not None:
-            results.close()  # stops the worker pool at once
     return UpdateReport(
         added=counts.added,
         updated=counts.updated,

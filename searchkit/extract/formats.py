@@ -212,8 +212,10 @@ def read_html(raw: bytes) -> RawArticle:
     return RawArticle(title=page.title, body=page.text, meta={}, html=page)
 
 
-def iter_jsonl(raw: bytes) -> Iterator[RawArticle | BadRecord]:
-    for number, line in enumerate(raw.splitlines(), start=1):
+def iter_jsonl(raw: bytes, first_line: int = 1) -> Iterator[RawArticle | BadRecord]:
+    """The records of JSON Lines text; ``first_line`` numbers its first line (a span of a
+    larger file starts further down)."""
+    for number, line in enumerate(raw.splitlines(), start=first_line):
         if not line.strip():
             continue
         try:
@@ -229,12 +231,16 @@ def iter_jsonl(raw: bytes) -> Iterator[RawArticle | BadRecord]:
             yield BadRecord(number, f"invalid JSON ({exc})")
 
 
-def read_file(path: Path, raw: bytes) -> Iterator[RawArticle | BadRecord]:
+def read_file(path: Path, raw: bytes, first_line: int = 1) -> Iterator[RawArticle | BadRecord]:
     """Yield the articles of one file, and a BadRecord for each record that cannot be read.
 
+    ``first_line`` is for a span of a JSON Lines file: the line number of its first line.
     Raises UnreadableFileError when the whole file is unusable (binary, empty, broken JSON).
     """
     suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES and first_line > 1:
+        yield from iter_jsonl(raw, first_line)  # a blank span of a larger file is no error
+        return
     if not raw.strip():
         raise UnreadableFileError("empty file")
     if suffix in JSONL_SUFFIXES:

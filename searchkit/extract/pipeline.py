@@ -24,6 +24,46 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Span:
+    """Whole lines of a JSON Lines file: ``length`` bytes from ``offset``, whose first line is
+    line ``first_line`` of the file. Large exports are split into spans so that several
+    workers share one file."""
+
+    offset: int
+    length: int
+    first_line: int
+
+
+def _count_lines(block: bytes) -> int:
+    """Lines as bytes.splitlines() counts them (\n, \r\n and \r all end a line)."""
+    if not block:
+        return 0
+    ends = block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+    return ends + (0 if block.endswith((b"\n", b"\r")) else 1)
+
+
+def jsonl_spans(path: str, span_bytes: int) -> tuple[str, tuple[Span, ...]]:
+    """The sha1 of a JSON Lines file and its cut into spans of about ``span_bytes``, each
+    ending at a line end, read as a stream so a large file is never held in memory."""
+    digest = hashlib.sha1()
+    spans = []
+    offset, line = 0, 1
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(span_bytes)
+            if not block:
+                break
+            if not block.endswith(b"\n"):
+                # Cut after a \n only, so a \r\n pair is never split across two spans.
+                block += fh.readline()
+            digest.update(block)
+            spans.append(Span(offset, len(block), line))
+            offset += len(block)
+            line += _count_lines(block)
+    return digest.hexdigest(), tuple(spans)
+
+
+@dataclass(frozen=True)
 class FileExtraction:
     """The documents of one file, the records that were skipped, and the file's identity."""
 
@@ -35,7 +75,7 @@ class FileExtraction:
     size: int = 0
 
 
-def _read(path: Path) -> tuple[bytes, os.stat_result]:
+def _read(path: Path, span: Span | None = None) -> tuple[bytes, os.stat_result]:
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
@@ -44,7 +84,10 @@ def _read(path: Path) -> tuple[bytes, os.stat_result]:
                 f"{MAX_FILE_BYTES // 2**20} MB)"
             )
         with path.open("rb") as fh:
-            return fh.read(), stat
+            if span is None:
+                return fh.read(), stat
+            fh.seek(span.offset)
+            return fh.read(span.length), stat
     except PermissionError:
         raise UnreadableFileError("permission denied") from None
     except FileNotFoundError:
@@ -59,17 +102,18 @@ def _read(path: Path) -> tuple[bytes, os.stat_result]:
         raise UnreadableFileError(f"cannot read ({exc.strerror or exc})") from None
 
 
-def extract_file(path: str, config: ExtractConfig) -> FileExtraction:
-    """Read and extract one file. Never raises for a bad file: see ``skipped``."""
+def extract_file(path: str, config: ExtractConfig, span: Span | None = None) -> FileExtraction:
+    """Read and extract one file, or one span of a JSON Lines file (whose ``content_hash``
+    is then the span's). Never raises for a bad file: see ``skipped``."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
     try:
-        raw, stat = _read(Path(path))
+        raw, stat = _read(Path(path), span)
     except UnreadableFileError as exc:
         return FileExtraction(path, (), (SkippedFile(path, str(exc)),))
     digest = hashlib.sha1(raw).hexdigest()
     try:
-        for item in read_file(Path(path), raw):
+        for item in read_file(Path(path), raw, span.first_line if span else 1):
             if isinstance(item, BadRecord):
                 skipped.append(SkippedFile(f"{path}:{item.record}", item.reason))
                 continue

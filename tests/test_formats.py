@@ -113,3 +113,11 @@ def test_binary_file_is_unreadable():
 )
 def test_decode_legacy_encodings(raw, text):
     assert decode(raw) == text
+
+
+def test_a_lone_surrogate_escape_becomes_the_replacement_character():
+    raw = b'{"title": "a \\ud800 b", "text": "ok \\ud83d\\ude00", "actors": ["X \\udc00"]}\n'
+    (article,) = articles("a.jsonl", raw)
+    assert article.title == "a \ufffd b"
+    assert article.body == "ok \U0001f600"  # a valid pair is kept
+    assert article.meta["actors"] == ["X \ufffd"]

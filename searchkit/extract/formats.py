@@ -212,6 +212,30 @@ def read_html(raw: bytes) -> RawArticle:
     return RawArticle(title=page.title, body=page.text, meta={}, html=page)
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _load_json(raw: bytes):
+    """Parse JSON; a lone UTF-16 surrogate escape ("\\ud800"), which JSON allows but no
+    text can be written with, becomes U+FFFD."""
+    obj = json.loads(decode(raw))
+    if _SURROGATE_ESCAPE.search(raw):
+        obj = _replace_surrogates(obj)
+    return obj
+
+
+def _replace_surrogates(obj):
+    if isinstance(obj, str):
+        # A valid pair was already joined by the parser; what is left is alone.
+        return _LONE_SURROGATE.sub("\ufffd", obj)
+    if isinstance(obj, list):
+        return [_replace_surrogates(v) for v in obj]
+    if isinstance(obj, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in obj.items()}
+    return obj
+
+
 def iter_jsonl(raw: bytes, first_line: int = 1) -> Iterator[RawArticle | BadRecord]:
     """The records of JSON Lines text; ``first_line`` numbers its first line (a span of a
     larger file starts further down)."""
@@ -219,7 +243,7 @@ def iter_jsonl(raw: bytes, first_line: int = 1) -> Iterator[RawArticle | BadReco
         if not line.strip():
             continue
         try:
-            obj = json.loads(decode(line))
+            obj = _load_json(line)
             yield _records_to_articles(obj, number)
         except UnreadableFileError as exc:
             yield BadRecord(number, str(exc))
@@ -249,7 +273,7 @@ def read_file(path: Path, raw: bytes, first_line: int = 1) -> Iterator[RawArticl
         yield read_html(raw)
     elif suffix in JSON_SUFFIXES:
         try:
-            obj = json.loads(decode(raw))
+            obj = _load_json(raw)
         except json.JSONDecodeError as exc:
             raise UnreadableFileError(
                 f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"

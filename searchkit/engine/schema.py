@@ -11,10 +11,10 @@ from pathlib import Path
 from whoosh import fields
 
 from ..errors import IndexMissingError, SchemaVersionError
-from .analysis import FALLBACK, FIELD_LANGUAGES, name_analyzer, text_analyzer
+from .analysis import FALLBACK, FIELD_LANGUAGES, TextField, name_analyzer
 
 #: Bump when the schema or the meaning of a stored value changes; older indexes are refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SETTINGS_FILE = "searchkit.json"
 
 #: Facet fields that hold several values, joined with commas in the index and its columns.
@@ -63,9 +63,8 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
         day=fields.ID(),
     )
     for lang in settings.languages:
-        analyzer = text_analyzer(lang, settings.stemming)
-        schema.add(f"title_{lang}", fields.TEXT(analyzer=analyzer, phrase=True))
-        schema.add(f"body_{lang}", fields.TEXT(analyzer=analyzer, phrase=True))
+        schema.add(f"title_{lang}", TextField(lang, settings.stemming))
+        schema.add(f"body_{lang}", TextField(lang, settings.stemming))
     return schema
 
 

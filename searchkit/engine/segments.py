@@ -267,4 +267,3 @@ class Builders:
             worker.process.join()
             worker.conn.close()
         self._workers = []
-

@@ -118,6 +118,7 @@ class SegmentBuilder:
             segment = writer._finalize_segment()
         finally:
             writer._tempstorage.destroy()
+        _save_facets(self.index_dir, writer, segment)
         return segment
 
     def cancel(self) -> None:
@@ -128,6 +129,20 @@ class SegmentBuilder:
                 writer._tempstorage.destroy()
             except Exception:
                 pass  # its files are orphans; the next commit deletes them
+
+
+def _save_facets(index_dir: str, writer, segment) -> None:
+    """Save the new segment's facet file here, in the worker, so that neither the commit
+    nor the first search has to read its columns."""
+    from whoosh.reading import SegmentReader
+
+    from ..search.segment_facets import save_segment_facets
+
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    try:
+        save_segment_facets(index_dir, reader)
+    finally:
+        reader.close()
 
 
 def _worker_main(conn, index_dir: str, settings: IndexSettings, config: ExtractConfig) -> None:

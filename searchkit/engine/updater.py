@@ -23,6 +23,7 @@ from ..extract.files import check_paths, iter_files
 from ..extract.formats import JSONL_SUFFIXES
 from ..extract.pipeline import jsonl_spans
 from ..model import SkippedFile, UpdateReport
+from ..search.segment_facets import warm
 from .manifest import FileEntry, Manifest, load_manifest, manifest_from_index, save_manifest
 from .merging import tiered_merge
 from .segments import Builders, UnitResult, WorkUnit
@@ -121,6 +122,7 @@ class Updater:
             save_manifest(self.store.path, self.manifest)
             self.manifest_dirty = False
             self._writer = None
+            warm(str(self.store.path), self.store.ix)
         self.pending = 0
         self.batch_started = time.monotonic()
 

@@ -4,11 +4,12 @@ For each facet value we keep the set of documents that carry it as a Python int 
 bitmap (bit n = global document number n). Counting a value over the matching documents is
 then one AND and one popcount in C, instead of Whoosh's per-match Python loop; filters are
 ORs and ANDs of the same bitmaps, which also gives multi-select counts for free: a facet's
-counts use every filter but its own.
+counts use every filter but its own. When few documents match, counting walks them and
+their value ids instead.
 
-The bitmaps are built from the segments' sortable columns, once per segment, and cached for
-the life of the process; segments never change after they are written (deletions are
-applied through the live-documents bitmap), so the cache never goes stale.
+The per-segment data comes from ``segment_facets`` (saved beside each segment); a value's
+index-wide bitmap is assembled from the segments' bitmaps the first time it is needed and
+kept for the life of the searcher.
 """
 
 from __future__ import annotations
@@ -16,31 +17,21 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-import threading
 from array import array
 from collections.abc import Iterable
 
 from .. import model
+from .segment_facets import (
+    SegmentFacets,
+    forget_other_segments,
+    mask_from_docnums,
+    segment_facets,
+)
 
-#: Facet name -> the column it is counted from, and whether a document may hold several values.
-FACET_COLUMNS = {
-    "actor": ("actor", True),
-    "country": ("country", True),
-    "source_type": ("source_type", False),
-    "source": ("source", False),
-    "language": ("language", False),
-    "month": ("month", False),
-}
+__all__ = ["FacetTable", "docnums_in", "facet_result", "mask_from_docnums", "surname_merges"]
+
 # Below this share of matching documents, walking them beats one AND per facet value.
 SPARSE_SCOPE = 1 / 64
-
-
-def mask_from_docnums(docnums: Iterable[int], size: int) -> int:
-    """A bitmap with the given document numbers set."""
-    buf = bytearray((size + 7) // 8)
-    for n in docnums:
-        buf[n >> 3] |= 1 << (n & 7)
-    return int.from_bytes(buf, "little")
 
 
 def docnums_in(mask: int) -> list[int]:
@@ -53,36 +44,6 @@ def docnums_in(mask: int) -> list[int]:
             out.append((i << 3) + low.bit_length() - 1)
             byte ^= low
     return out
-
-
-class SegmentFacets:
-    """The facet values of one segment's documents, read from its columns."""
-
-    def __init__(self, reader):
-        self.size = reader.doc_count_all()
-        self.values: dict[str, list[tuple[str, ...]]] = {}
-        for facet, (column, multi) in FACET_COLUMNS.items():
-            if column not in reader.schema:
-                continue
-            raw = (
-                list(reader.column_reader(column, translate=False))
-                if reader.has_column(column)
-                else [b""] * self.size
-            )
-            if multi:
-                self.values[facet] = [tuple(v.decode("utf-8").split(",")) if v else () for v in raw]
-            else:
-                self.values[facet] = [(v.decode("utf-8"),) if v else () for v in raw]
-        self.days = array("l", [0]) * self.size
-        if reader.has_column("published"):
-            field = reader.schema["published"]
-            missing = field.sortable_default() if hasattr(field, "sortable_default") else None
-            for n, value in enumerate(reader.column_reader("published", translate=False)):
-                if value and value != missing:
-                    try:
-                        self.days[n] = field.from_column_value(value).toordinal()
-                    except (ValueError, OverflowError, TypeError):
-                        pass
 
 
 _PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}")
@@ -109,93 +70,110 @@ def surname_merges(actors: Iterable[str]) -> dict[str, str]:
     }
 
 
-_segment_cache: dict[tuple[str, str], SegmentFacets] = {}
-_cache_lock = threading.Lock()
-
-
-def _forget_other_segments(index_path: str, current: set[str]) -> None:
-    """Drop cached segments of this index that a merge has replaced, so a long-running
-    process does not keep every segment it has ever seen. Searchers already open keep the
-    tables they built."""
-    with _cache_lock:
-        for key in [k for k in _segment_cache if k[0] == index_path and k[1] not in current]:
-            del _segment_cache[key]
-
-
-def _segment_facets(index_path: str, reader) -> SegmentFacets:
-    key = (index_path, reader.segment().segment_id())
-    with _cache_lock:
-        cached = _segment_cache.get(key)
-    if cached is None:
-        cached = SegmentFacets(reader)
-        with _cache_lock:
-            _segment_cache[key] = cached
-    return cached
-
-
 class FacetTable:
     """Bitmaps of every facet value over all documents of one searcher's segments."""
 
     def __init__(self, index_path: str, searcher):
-        leaves = searcher.reader().leaf_readers()
+        leaves = [(r, o) for r, o in searcher.reader().leaf_readers() if r.segment() is not None]
         self.size = searcher.reader().doc_count_all()
-        self.doc_values: dict[str, list[tuple[str, ...]]] = {f: [] for f in FACET_COLUMNS}
-        self.days = array("l")
-        live = []
-        _forget_other_segments(
-            index_path, {r.segment().segment_id() for r, _ in leaves if r.segment() is not None}
-        )
+        forget_other_segments(index_path, {r.segment().segment_id() for r, _ in leaves})
+        # (segment facets, offset of its first document) in document-number order
+        self.segments: list[tuple[SegmentFacets, int]] = [
+            (segment_facets(index_path, r), offset) for r, offset in leaves
+        ]
+        self.live = (1 << self.size) - 1
         for reader, offset in leaves:
-            if reader.segment() is None:  # an empty index has one reader and no segment
-                continue
-            seg = _segment_facets(index_path, reader)
-            for facet in FACET_COLUMNS:
-                self.doc_values[facet].extend(seg.values.get(facet) or [()] * seg.size)
-            self.days.extend(seg.days)
-            deleted = set(reader.segment().deleted_docs())
-            live.extend(offset + n for n in range(seg.size) if n not in deleted)
-        self.live = mask_from_docnums(live, self.size)
-        self.actor_names = surname_merges(
-            {v for values in self.doc_values["actor"] for v in values}
-        )
-        if self.actor_names:
-            self.doc_values["actor"] = [
-                tuple(dict.fromkeys(self.actor_names.get(v, v) for v in values))
-                for values in self.doc_values["actor"]
-            ]
-        self.masks: dict[str, dict[str, int]] = {}
-        for facet, per_doc in self.doc_values.items():
-            members: dict[str, list[int]] = {}
-            for n, values in enumerate(per_doc):
-                for v in values:
-                    members.setdefault(v, []).append(n)
-            self.masks[facet] = {
-                v: mask_from_docnums(docs, self.size) & self.live for v, docs in members.items()
-            }
-        self.masks["year"] = {}
-        for month, mask in self.masks["month"].items():
-            year = month[:4]
-            self.masks["year"][year] = self.masks["year"].get(year, 0) | mask
-        self.doc_values["year"] = [tuple(m[:4] for m in v) for v in self.doc_values["month"]]
-        self.has_value: dict[str, int] = {}
-        for facet, masks in self.masks.items():
-            union = 0
-            for mask in masks.values():
-                union |= mask
-            self.has_value[facet] = union
-        dated = sorted((d, n) for n, d in enumerate(self.days) if d)
-        self._date_keys = [d for d, _ in dated]
-        self._date_docs = [n for _, n in dated]
+            for n in reader.segment().deleted_docs():
+                self.live &= ~(1 << (offset + n))
+        self._stored_names: dict[str, set[str]] = {}
+        self._values: dict[str, set[str]] = {}
+        self.actor_names = surname_merges(self._names("actor"))
+        self._masks: dict[tuple[str, str], int] = {}
+        self._has_value: dict[str, int] = {}
         self._date_cache: dict[tuple[int, int], int] = {}
+        self._days: array | None = None
+        self._dated: tuple[list[int], list[int]] | None = None
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _names(self, column: str) -> set[str]:
+        """The stored values of a column across the segments."""
+        names = self._stored_names.get(column)
+        if names is None:
+            names = self._stored_names[column] = {
+                name
+                for seg, _ in self.segments
+                if column in seg.columns
+                for name in seg.columns[column].names
+            }
+        return names
+
+    def values(self, facet: str) -> set[str]:
+        """Every value of a facet in the index (actors after the surname merge)."""
+        values = self._values.get(facet)
+        if values is None:
+            if facet == "year":
+                values = {m[:4] for m in self._names("month")}
+            elif facet == "actor" and self.actor_names:
+                values = {self.actor_names.get(n, n) for n in self._names("actor")}
+            else:
+                values = self._names(facet)
+            self._values[facet] = values
+        return values
+
+    def _sources(self, facet: str, value: str) -> tuple[str, list[str]]:
+        """The column and the stored values that make up one facet value."""
+        if facet == "year":
+            return "month", [m for m in self._names("month") if m.startswith(value)]
+        if facet == "actor" and self.actor_names:
+            merged = [s for s, full in self.actor_names.items() if full == value]
+            return "actor", [value, *merged] if value not in self.actor_names else []
+        return facet, [value]
+
+    def mask(self, facet: str, value: str) -> int:
+        """Live documents holding ``value`` (assembled from the segments once, then kept)."""
+        key = (facet, value)
+        mask = self._masks.get(key)
+        if mask is None:
+            column, stored = self._sources(facet, value)
+            mask = 0
+            for seg, offset in self.segments:
+                col = seg.columns.get(column)
+                if col is None:
+                    continue
+                for name in stored:
+                    i = col.position(name)
+                    if i is not None:
+                        mask |= col.mask(i) << offset
+            mask = self._masks[key] = mask & self.live
+        return mask
+
+    def has_value(self, facet: str) -> int:
+        if facet not in self._has_value:
+            union = 0
+            for value in self.values(facet):
+                union |= self.mask(facet, value)
+            self._has_value[facet] = union
+        return self._has_value[facet]
+
+    # -- dates ------------------------------------------------------------------------------
+
+    @property
+    def days(self) -> array:
+        if self._days is None:
+            days = array("l")
+            for seg, _ in self.segments:
+                days.extend(seg.days)
+            self._days = days
+        return self._days
 
     # -- filters ----------------------------------------------------------------------------
 
     def values_mask(self, facet: str, values: Iterable[str]) -> int:
         """Documents with any of ``values`` (exact facet values)."""
-        masks = self.masks.get(facet, {})
         out = 0
         for v in values:
-            out |= masks.get(v, 0)
+            out |= self.mask(facet, v)
         return out
 
     def date_mask(self, since: dt.date | None, until: dt.date | None) -> int:
@@ -204,22 +182,34 @@ class FacetTable:
         hi = until.toordinal() if until else 10**7
         key = (lo, hi)
         if key not in self._date_cache:
-            a = bisect.bisect_left(self._date_keys, lo)
-            b = bisect.bisect_right(self._date_keys, hi)
+            mask = 0
+            for seg, offset in self.segments:
+                days, docs = seg.dated()
+                a = bisect.bisect_left(days, lo)
+                b = bisect.bisect_right(days, hi)
+                if b > a:
+                    mask |= mask_from_docnums(docs[a:b], seg.size) << offset
             if len(self._date_cache) > 64:
                 self._date_cache.clear()
-            self._date_cache[key] = mask_from_docnums(self._date_docs[a:b], self.size) & self.live
+            self._date_cache[key] = mask & self.live
         return self._date_cache[key]
+
+    def _dated_docs(self) -> tuple[list[int], list[int]]:
+        if self._dated is None:
+            dated = sorted((d, n) for n, d in enumerate(self.days) if d)
+            self._dated = [d for d, _ in dated], [n for _, n in dated]
+        return self._dated
 
     def latest_first(self, scope: int, count: int) -> list[int]:
         """Up to ``count`` documents of ``scope``, newest first, undated ones last."""
-        if scope.bit_count() * 8 < len(self._date_docs):
+        _, dated_docs = self._dated_docs()
+        if scope.bit_count() * 8 < len(dated_docs):
             docs = docnums_in(scope)
             docs.sort(key=lambda n: -self.days[n])
             return docs[:count]
         out = []
         bits = scope.to_bytes((self.size + 7) // 8, "little")
-        for n in reversed(self._date_docs):
+        for n in reversed(dated_docs):
             if bits[n >> 3] >> (n & 7) & 1:
                 out.append(n)
                 if len(out) == count:
@@ -235,28 +225,63 @@ class FacetTable:
 
     def count(self, facet: str, scope: int) -> tuple[list[tuple[str, int]], int]:
         """(value, count) pairs with count > 0, largest first, and the count with no value."""
-        masks = self.masks.get(facet, {})
         scope_size = scope.bit_count()
         if not scope_size:
             return [], 0
-        counts: dict[str, int] = {}
-        if scope_size < self.size * SPARSE_SCOPE or scope_size < len(masks):
-            missing = 0
-            per_doc = self.doc_values[facet]
-            for n in docnums_in(scope):
-                values = per_doc[n]
-                if not values:
-                    missing += 1
-                for v in values:
-                    counts[v] = counts.get(v, 0) + 1
+        values = self.values(facet)
+        if scope_size < self.size * SPARSE_SCOPE or scope_size < len(values):
+            counts, missing = self._count_sparse(facet, scope)
         else:
-            for v, mask in masks.items():
-                c = (mask & scope).bit_count()
+            counts = {}
+            for v in values:
+                c = (self.mask(facet, v) & scope).bit_count()
                 if c:
                     counts[v] = c
-            missing = (scope & ~self.has_value.get(facet, 0)).bit_count()
+            missing = (scope & ~self.has_value(facet)).bit_count()
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return ranked, missing
+
+    def _count_sparse(self, facet: str, scope: int) -> tuple[dict[str, int], int]:
+        """Walk the matching documents of each segment and count their value ids."""
+        column = "month" if facet == "year" else facet
+        merge = self.actor_names if facet == "actor" else {}
+        counts: dict[str, int] = {}
+        missing = 0
+        for seg, offset in self.segments:
+            local = (scope >> offset) & ((1 << seg.size) - 1)
+            if not local:
+                continue
+            col = seg.columns.get(column)
+            if col is None:
+                missing += local.bit_count()
+                continue
+            ids, starts, names = col.ids, col.starts, col.names
+            if facet == "year" or merge:
+                # Several stored values can make one facet value (two months of a year,
+                # "Macron" and "Emmanuel Macron"): each document counts once per value.
+                for n in docnums_in(local):
+                    a, b = starts[n], starts[n + 1]
+                    if a == b:
+                        missing += 1
+                    for v in {_facet_value(facet, names[i], merge) for i in ids[a:b]}:
+                        counts[v] = counts.get(v, 0) + 1
+                continue
+            by_id: dict[int, int] = {}
+            for n in docnums_in(local):
+                a, b = starts[n], starts[n + 1]
+                if a == b:
+                    missing += 1
+                for i in ids[a:b]:
+                    by_id[i] = by_id.get(i, 0) + 1
+            for i, c in by_id.items():
+                counts[names[i]] = counts.get(names[i], 0) + c
+        return counts, missing
+
+
+def _facet_value(facet: str, stored: str, merge: dict[str, str]) -> str:
+    if facet == "year":
+        return stored[:4]
+    return merge.get(stored, stored)
 
 
 def facet_result(

@@ -12,7 +12,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -100,7 +100,7 @@ class SearchContext:
 
     def resolve_values(self, facet: str, values: Sequence[str]) -> list[str]:
         """User-typed filter values -> the exact facet values they select."""
-        known = self.table.masks.get(facet, {})
+        known = self.table.values(facet)
         out: list[str] = []
         for value in values:
             if facet == "country":
@@ -332,7 +332,7 @@ class SearchContext:
         return hits[:limit]
 
 
-def _match_names(value: str, known: Mapping[str, int]) -> list[str]:
+def _match_names(value: str, known: Iterable[str]) -> list[str]:
     """Facet values a user's text selects: the exact value (any case), or else every value
     containing all its words, so "Macron" selects "Emmanuel Macron"."""
     wanted = value.strip().lower()

@@ -129,7 +129,10 @@ def test_rebuild_gives_the_same_index(tmp_path, seeds_copy):
         assert snapshot(index) == before
 
 
-def test_worker_processes_give_the_same_index_as_one_process(tmp_path):
+def test_worker_processes_give_the_same_index_as_one_process(tmp_path, monkeypatch):
+    from searchkit.engine import updater
+
+    monkeypatch.setattr(updater, "MIN_BYTES_FOR_WORKERS", 1)  # workers even for a few records
     src = tmp_path / "src"
     src.mkdir()
     for i in range(40):

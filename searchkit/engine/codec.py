@@ -17,16 +17,21 @@ document it scores (a quarter of the time spent writing a segment's postings).
 
 from __future__ import annotations
 
+import pickle
+import zlib
+
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
     W3Codec,
+    W3FieldWriter,
     W3LeafMatcher,
     W3PerDocReader,
     W3PostingsWriter,
     _lenfield,
 )
 from whoosh.matching import ListMatcher
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 
 class EagerPerDocReader(W3PerDocReader):
@@ -76,6 +81,8 @@ class EagerPerDocReader(W3PerDocReader):
 
 #: Marks a block whose variable-size values are packed as (marker, bytes, lengths).
 PACKED_VALUES = "\x00packed"
+#: Blocks smaller than this (pickled) are written uncompressed.
+SMALLEST_COMPRESSED_BLOCK = 128
 
 
 class CompactPostingsWriter(W3PostingsWriter):
@@ -97,11 +104,89 @@ class CompactPostingsWriter(W3PostingsWriter):
             return tuple(int(w) for w in weights)
         return tuple(weights)
 
+    def _write_block(self, last=False):
+        # Whoosh's own, except that a small block is not compressed: Whoosh meant to skip
+        # zlib under 20 bytes but overwrote its own decision, and most terms of a segment
+        # have a handful of postings, where zlib costs time and saves nothing.
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        comp = self._compression if len(databytes) >= SMALLEST_COMPRESSED_BLOCK else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        ids = self._ids
+        infobytes = pickle.dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        blocklength = len(infobytes) + len(databytes)
+        self._postfile.write_int(-blocklength if last else blocklength)
+        self._postfile.write(infobytes)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
     def _mini_values(self):
         if self._format.fixed_value_size() is not None and self._format.fixed_value_size() >= 0:
             return super()._mini_values()
         values = self._values
         return PACKED_VALUES, b"".join(values), tuple(len(v) for v in values)
+
+
+class LeanFieldWriter(W3FieldWriter):
+    """Whoosh's field writer with the posting loop written out.
+
+    Whoosh passes each posting through three method calls and five type assertions on its
+    way into a block; here the loop appends to the block directly. A segment's postings
+    were 40% of its indexing time. The output is the same as Whoosh's.
+    """
+
+    def add_postings(self, schema, lengths, items):
+        lastfn = lasttext = None
+        pw = None
+        no_length = lengths is None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lasttext is not None:
+                    self.finish_term()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn, lasttext = fieldname, None
+            if docnum == -1:
+                continue  # a spelling word (none of our fields has spelling)
+            if btext != lasttext:
+                if lasttext is not None:
+                    self.finish_term()
+                self.start_term(btext)
+                lasttext = btext
+                pw = self._postwriter
+            length = 0 if no_length else lengths.doc_field_length(docnum, fieldname)
+            if len(pw._ids) >= pw._blocklimit:
+                pw._write_block()
+            pw._ids.append(docnum)
+            pw._weights.append(weight)
+            if weight > pw._maxweight:
+                pw._maxweight = weight
+            if value:  # as Whoosh: an empty or missing value is not stored
+                pw._values.append(value)
+            if length:
+                if pw._minlength is None or length < pw._minlength:
+                    pw._minlength = length
+                if length > pw._maxlength:
+                    pw._maxlength = length
+        if lasttext is not None:
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
 
 
 class CompactLeafMatcher(W3LeafMatcher):
@@ -123,6 +208,9 @@ class CompactLeafMatcher(W3LeafMatcher):
 class SearchkitCodec(W3Codec):
     def per_document_reader(self, storage, segment):
         return EagerPerDocReader(storage, segment)
+
+    def field_writer(self, storage, segment):
+        return LeanFieldWriter(self, storage, segment)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

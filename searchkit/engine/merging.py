@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 SEGMENTS_PER_TIER = 8
-MAX_MERGED_DOCS = 20_000
+MAX_MERGED_DOCS = 10_000
 
 
 def _tier(documents: int) -> int:

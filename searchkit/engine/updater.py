@@ -20,7 +20,7 @@ from pathlib import Path
 from ..config import ExtractConfig
 from ..errors import IndexIOError
 from ..extract.files import check_paths, iter_files
-from ..extract.formats import JSONL_SUFFIXES
+from ..extract.formats import JSON_SUFFIXES, JSONL_SUFFIXES
 from ..extract.pipeline import jsonl_spans
 from ..model import SkippedFile, UpdateReport
 from ..search.segment_facets import warm
@@ -32,9 +32,10 @@ from .store import Store, document_fields
 #: Commit after this many documents or seconds, whichever comes first.
 BATCH_DOCUMENTS = 20_000
 BATCH_SECONDS = 60.0
-#: Worker start-up costs more than it saves below this many files and bytes.
+#: Workers pay off from this many article files, or this many bytes of JSON records.
 MIN_FILES_FOR_WORKERS = 24
-MIN_BYTES_FOR_WORKERS = 1 << 20
+MIN_BYTES_FOR_WORKERS = 16 << 20
+RECORD_SUFFIXES = JSONL_SUFFIXES | JSON_SUFFIXES
 #: JSON Lines files larger than this are cut into spans that several workers share.
 SPAN_BYTES = 4 << 20
 MIN_SPAN_BYTES = 256 << 10
@@ -322,10 +323,18 @@ def _size(path: str) -> int:
 
 
 def _jobs_for(paths: list[str], jobs: int) -> int:
-    """Worker processes for this much work: none (in-process) for a small update."""
+    """Worker processes for this much work: one builder, in this process, for a small update.
+
+    JSON records are cheap to extract, so there the cost is writing postings, and two
+    small segments cost more than one (each term's posting list has a fixed cost per
+    segment); articles (text, HTML) spend most of their time in extraction, which workers
+    share well from a few dozen files on."""
     if jobs <= 1 or not paths:
         return 1
-    if len(paths) >= MIN_FILES_FOR_WORKERS or sum(map(_size, paths)) >= MIN_BYTES_FOR_WORKERS:
+    records = [p for p in paths if Path(p).suffix.lower() in RECORD_SUFFIXES]
+    if len(paths) - len(records) >= MIN_FILES_FOR_WORKERS:
+        return jobs
+    if sum(map(_size, records)) >= MIN_BYTES_FOR_WORKERS:
         return jobs
     return 1
 

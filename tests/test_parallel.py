@@ -106,3 +106,16 @@ def test_merge_policy_merges_full_tiers_of_small_segments_only():
     assert segments_to_merge(mostly_deleted) == {0}
     all_deleted = [(1000, 0)]
     assert segments_to_merge(all_deleted) == set()  # dropped, not merged
+
+
+def test_workers_start_new_segments_and_the_result_is_the_same(tmp_path, small_spans, monkeypatch):
+    from searchkit.engine import merging, segments
+
+    monkeypatch.setattr(segments, "SEGMENT_DOCUMENTS", 7)
+    monkeypatch.setattr(merging, "SEGMENTS_PER_TIER", 1000)  # keep every segment
+    export = write_records(tmp_path / "export.jsonl", [record(i) for i in range(90)])
+    with Index.create(tmp_path / "one") as one, Index.create(tmp_path / "many") as many:
+        one.update([export], jobs=1)
+        assert many.update([export], jobs=2).added == 90
+        assert many.stats().segments > 4  # several segments per worker
+        assert snapshot(one) == snapshot(many)

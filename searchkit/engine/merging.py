@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 SEGMENTS_PER_TIER = 8
-MAX_MERGED_DOCS = 10_000
+MAX_MERGED_DOCS = 5_000  # a full worker segment (segments.SEGMENT_DOCUMENTS) is never merged
 
 
 def _tier(documents: int) -> int:

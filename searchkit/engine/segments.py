@@ -33,6 +33,10 @@ from .schema import IndexSettings
 
 #: Each worker's posting pool; more is spilled to a temporary file and merged at the flush.
 WORKER_POOL_MB = 256
+#: A worker starts a new segment after this many documents: a segment's postings are
+#: sorted in memory up to about this size (WORKER_POOL_MB); larger ones spill to disk and
+#: are merged back, which made a 100,000-document build a third slower.
+SEGMENT_DOCUMENTS = 5_000
 #: Units queued per worker, so none waits for the writer between two units.
 UNITS_IN_FLIGHT = 2
 
@@ -72,6 +76,7 @@ class SegmentBuilder:
         self.config = config
         self.fingerprint = config.fingerprint()
         self._writer = None
+        self._finished: list = []  # finished segments, committed at the next flush
 
     def _open_writer(self):
         from whoosh.filedb.filestore import FileStorage
@@ -103,25 +108,33 @@ class SegmentBuilder:
                     doc, self.settings, result.content_hash, mtime, self.fingerprint
                 )
                 self._writer.add_document(**fields)
+            if self._writer is not None and self._writer.docnum >= SEGMENT_DOCUMENTS:
+                self._finish_segment()
         except OSError as exc:
             raise cannot_write(self.index_dir, exc) from None
         return UnitResult(
             unit.path, tuple(d.id for d in result.documents), result.skipped, *identity
         )
 
-    def flush(self):
-        """Write the segment's postings and close it; returns the Whoosh Segment, or None."""
+    def _finish_segment(self) -> None:
+        """Write the current segment's postings and close it (not yet committed)."""
         writer, self._writer = self._writer, None
-        if writer is None:
-            return None
         try:
             segment = writer._finalize_segment()
         finally:
             writer._tempstorage.destroy()
         _save_facets(self.index_dir, writer, segment)
-        return segment
+        self._finished.append(segment)
+
+    def flush(self) -> list:
+        """Finish the current segment; returns every segment written since the last flush."""
+        if self._writer is not None:
+            self._finish_segment()
+        finished, self._finished = self._finished, []
+        return finished
 
     def cancel(self) -> None:
+        self._finished = []  # their files are orphans; the next commit deletes them
         writer, self._writer = self._writer, None
         if writer is not None:
             try:
@@ -248,12 +261,10 @@ class Builders:
     def flush(self) -> list:
         """Every builder's finished segment; call when no unit is in flight."""
         if self._inline is not None:
-            segment = self._inline.flush()
-            return [segment] if segment is not None else []
+            return self._inline.flush()
         for worker in self._workers:
             worker.conn.send(("flush", None))
-        segments = [worker.receive()[1] for worker in self._workers]
-        return [s for s in segments if s is not None]
+        return [segment for worker in self._workers for segment in worker.receive()[1]]
 
     def close(self) -> None:
         """Stop the workers; segments not yet committed are dropped."""

@@ -19,14 +19,20 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from . import model
 from .config import ExtractConfig, default_config_path, load_config
 from .engine.schema import SETTINGS_FILE
 from .engine.store import Store, stored_document
-from .errors import DocumentNotFoundError, IndexMissingError, SchemaVersionError, UsageError
+from .errors import (
+    DocumentNotFoundError,
+    IndexIOError,
+    IndexMissingError,
+    SchemaVersionError,
+    UsageError,
+)
 from .search.searcher import (
     DATE_INTERVALS,
     FILTER_FACETS,
@@ -299,6 +305,47 @@ class Index:
         """The stored document with this id (or the first document of this file path)."""
         ctx = self._context()
         return stored_document(ctx.searcher.stored_fields(self._docnum(ctx, doc_id)))
+
+    def documents(self) -> Iterator[model.Document]:
+        """Every document of the index, in index order (a snapshot: later commits are not
+        seen). Actors are as stored; ``actor_merges`` gives the surname merges searches
+        apply."""
+        ctx = self._context()
+        searcher = ctx.searcher
+        reader = searcher.reader()
+        for docnum in range(reader.doc_count_all()):
+            if not reader.is_deleted(docnum):
+                yield stored_document(searcher.stored_fields(docnum))
+
+    def actor_merges(self) -> dict[str, str]:
+        """Surname-only actors -> the one full name they are merged with in facets and hits."""
+        return dict(self._context().table.actor_names)
+
+    def export_opensearch(self, out_dir: str | os.PathLike, index_name: str = "news") -> list[Path]:
+        """Write ``mapping.json`` (the create-index body) and the documents as ``_bulk``
+        request bodies ``bulk-0001.ndjson``, ... (at most 10 MB each) into ``out_dir``;
+        returns the files written. See ``searchkit.export`` and docs/SCALING.md."""
+        import json
+
+        from .export import bulk_chunks, bulk_lines, opensearch_mapping
+
+        out = Path(out_dir)
+        settings = self._store.settings
+        written = []
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            mapping = out / "mapping.json"
+            body = json.dumps(opensearch_mapping(settings.languages), indent=2, ensure_ascii=False)
+            mapping.write_text(body + "\n", encoding="utf-8")
+            written.append(mapping)
+            lines = bulk_lines(self.documents(), index_name, settings.stemming, self.actor_merges())
+            for number, chunk in enumerate(bulk_chunks(lines), start=1):
+                path = out / f"bulk-{number:04d}.ndjson"
+                path.write_text(chunk, encoding="utf-8")
+                written.append(path)
+        except OSError as exc:
+            raise IndexIOError(f"cannot write the export to {out}: {exc.strerror or exc}") from None
+        return written
 
     def similar(self, doc_id: str, limit: int = 10) -> tuple[model.Hit, ...]:
         """Documents most like the given one (shared distinctive terms)."""

@@ -136,7 +136,7 @@ def cli(ctx: click.Context, index: str | None, config: str | None, debug: bool) 
 @click.option(
     "--batch-size",
     type=click.IntRange(1),
-    default=5000,
+    default=20_000,  # engine.updater.BATCH_DOCUMENTS; not imported, to keep start-up fast
     show_default=True,
     help="Commit every N documents; an interruption loses at most one batch.",
 )
@@ -563,6 +563,41 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
             echo(f"  note: {note}")
     if not report.healthy:
         raise click.exceptions.Exit(int(ExitCode.INDEX_DAMAGED))
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["opensearch"]),
+    default="opensearch",
+    show_default=True,
+    help="Target engine (also fits Elasticsearch).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for mapping.json and bulk-NNNN.ndjson.",
+)
+@click.option("--name", default="news", show_default=True, help="Name of the target index.")
+@click.pass_obj
+@handle_errors
+def export(obj: Context, fmt: str, out: str, name: str) -> None:
+    """Write the index as an OpenSearch mapping and _bulk request bodies.
+
+    \b
+    Example:
+        searchkit export --format opensearch --out export/
+        curl -XPUT localhost:9200/news -H 'Content-Type: application/json' \\
+             -d @export/mapping.json
+        for f in export/bulk-*.ndjson; do curl -XPOST localhost:9200/_bulk \\
+             -H 'Content-Type: application/x-ndjson' --data-binary @$f; done
+    """
+    with obj.open() as index:
+        written = index.export_opensearch(out, name)
+    bulk = len(written) - 1
+    echo(f"wrote {written[0]} and {bulk} bulk file{'s' if bulk != 1 else ''} to {out}")
 
 
 def main() -> None:

@@ -276,3 +276,39 @@ def test_facets_of_a_query_and_a_search_without_hits_shown(indexed):
     )
     code, out, _ = run(indexed, "facets", "Medvedev", "--facet", "source_type")
     assert (code, out) == (0, "source_type (1 values)\n        2  unknown\n")
+
+
+def test_export_writes_an_opensearch_mapping_and_bulk_bodies(indexed, tmp_path):
+    out = tmp_path / "export"
+    code, stdout, err = run(
+        indexed, "export", "--format", "opensearch", "--out", str(out), "--name", "nato"
+    )
+    assert (code, stdout, err) == (
+        0,
+        f"wrote {out / 'mapping.json'} and 1 bulk file to {out}\n",
+        "",
+    )
+    mapping = json.loads((out / "mapping.json").read_text(encoding="utf-8"))
+    assert mapping["mappings"]["properties"]["actor"]["type"] == "keyword"
+    lines = (out / "bulk-0001.ndjson").read_text(encoding="utf-8").splitlines()
+    actions = [json.loads(line) for line in lines[::2]]
+    sources = [json.loads(line) for line in lines[1::2]]
+    assert len(actions) == len(sources) == 5
+    assert {a["index"]["_index"] for a in actions} == {"nato"}
+    english = [s for s in sources if s["language"] == "en"]
+    assert english and all(s["body_en"] == s["body"] for s in english)
+
+
+def test_export_to_an_unwritable_folder_is_an_io_error(indexed, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = run(indexed, "export", "--out", str(blocker / "sub"))
+    assert code == ExitCode.IO
+    assert err.startswith(f"Error: cannot write the export to {blocker / 'sub'}")
+
+
+def test_the_cli_batch_size_default_is_the_library_default():
+    from searchkit.engine.updater import BATCH_DOCUMENTS
+
+    option = next(p for p in cli.commands["index"].params if p.name == "batch_size")
+    assert option.default == BATCH_DOCUMENTS

@@ -24,6 +24,7 @@ from ..engine.schema import IndexSettings
 from ..engine.store import stored_document
 from ..errors import UsageError
 from .facets import FacetTable, facet_result, mask_from_docnums
+from .matchset import match_mask
 from .query import parse_date, parse_query
 from .snippets import clean_text, make_snippet
 
@@ -147,8 +148,10 @@ class SearchContext:
         if parsed.match_all:
             matched = table.live
         else:
-            docs = self.searcher.docs_for_query(parsed.query)
-            matched = mask_from_docnums(docs, table.size) & table.live
+            matched = match_mask(self.searcher, parsed.query)
+            if matched is None:  # phrases, prefixes, fuzzy terms: Whoosh walks them
+                matched = mask_from_docnums(self.searcher.docs_for_query(parsed.query), table.size)
+            matched &= table.live
         selected = {f: self.resolve_values(f, v) for f, v in request.filters.items() if v}
         filters = self.filter_masks(request, selected)
         final = matched
@@ -159,7 +162,7 @@ class SearchContext:
         offset = (request.page - 1) * request.limit
         hits = []
         if request.limit and total > offset:
-            hits = self._page(parsed, final, matched, request, offset)
+            hits = self._page(parsed, final, request, offset)
 
         facets = []
         for name in request.facets:
@@ -192,14 +195,15 @@ class SearchContext:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
-    def _page(
-        self, parsed, final: int, matched: int, request: SearchRequest, offset: int
-    ) -> list[model.Hit]:
+    def _page(self, parsed, final: int, request: SearchRequest, offset: int) -> list[model.Hit]:
         want = offset + request.limit
         if request.sort == "date" or parsed.match_all:
             ranked = [(n, 0.0) for n in self.table.latest_first(final, want)]
         else:
-            allow = None if final == matched else _MaskFilter(final, self.table.size)
+            # Always the bitmap as the allow-list: the hits are then exactly among the
+            # counted documents, even where Whoosh's matchers disagree (AndNot keeps
+            # documents holding the excluded word; tests/test_matchset.py).
+            allow = _MaskFilter(final, self.table.size)
             results = self.searcher.search(parsed.query, limit=want, filter=allow)
             ranked = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
         hits = []

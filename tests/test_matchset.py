@@ -13,7 +13,7 @@ from whoosh import query as wq
 
 from searchkit import Index
 from searchkit.search.facets import docnums_in
-from searchkit.search.matchset import match_mask
+from searchkit.search.matchset import match_mask, top_scored
 from support import write_records
 
 WORDS = ["alpha", "beta", "gamma", "delta", "omega"]
@@ -110,3 +110,35 @@ def test_phrases_and_prefixes_are_left_to_whoosh(searcher):
         match_mask(searcher, wq.And([wq.Term("body_xx", "alpha"), wq.Prefix("body_xx", "be")]))
         is None
     )
+
+
+def whoosh_scores(searcher, query) -> dict[int, float]:
+    """Whoosh's own score of every match (all of them, so no top-k skipping)."""
+    results = searcher.search(query, limit=None, optimize=False)
+    return {results.docnum(i): results.score(i) for i in range(results.scored_length())}
+
+
+POSITIVE = st.recursive(
+    terms(),
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=3).map(wq.And),
+        st.lists(children, min_size=1, max_size=3).map(wq.Or),
+    ),
+    max_leaves=5,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(POSITIVE, st.integers(1, 12))
+def test_top_scored_ranks_as_whoosh_scores_each_document(searcher, query, k):
+    matched = match_mask(searcher, query)
+    top = top_scored(searcher, query, matched, k)
+    scores = whoosh_scores(searcher, query)
+    expected = sorted((-scores[n], n) for n in docnums_in(matched))[:k]
+    # The same scores in the same order (documents with equal scores may swap: a sum taken
+    # in another order can differ in the last bit).
+    assert len(top) == len(expected)
+    for (_, score), (negated, _) in zip(top, expected, strict=True):
+        assert abs(score + negated) < 1e-9

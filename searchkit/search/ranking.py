@@ -29,9 +29,12 @@ class RankingModel(scoring.BM25F):
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
-        df = parent.doc_frequency(fieldname, text)
-        n = parent.doc_count_all()
-        return max(MIN_IDF, log((n - df + 0.5) / (df + 0.5)))
+        return rsj_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
+
+def rsj_idf(documents: int, doc_frequency: int) -> float:
+    """log((N - df + 0.5) / (df + 0.5)), floored just above zero."""
+    return max(MIN_IDF, log((documents - doc_frequency + 0.5) / (doc_frequency + 0.5)))
 
 
 def ranking_model(languages) -> RankingModel:

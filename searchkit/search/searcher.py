@@ -24,7 +24,7 @@ from ..engine.schema import IndexSettings
 from ..engine.store import stored_document
 from ..errors import UsageError
 from .facets import FacetTable, facet_result, mask_from_docnums
-from .matchset import match_mask
+from .matchset import QueryEvaluation
 from .query import parse_date, parse_query
 from .snippets import clean_text, make_snippet
 
@@ -145,10 +145,12 @@ class SearchContext:
             match=request.match,
             reader=self.searcher.reader(),
         )
+        evaluation = None
         if parsed.match_all:
             matched = table.live
         else:
-            matched = match_mask(self.searcher, parsed.query)
+            evaluation = QueryEvaluation(self.searcher, parsed.query)
+            matched = evaluation.mask
             if matched is None:  # phrases, prefixes, fuzzy terms: Whoosh walks them
                 matched = mask_from_docnums(self.searcher.docs_for_query(parsed.query), table.size)
             matched &= table.live
@@ -162,7 +164,7 @@ class SearchContext:
         offset = (request.page - 1) * request.limit
         hits = []
         if request.limit and total > offset:
-            hits = self._page(parsed, final, request, offset)
+            hits = self._page(parsed, evaluation, final, request, offset)
 
         facets = []
         for name in request.facets:
@@ -195,17 +197,23 @@ class SearchContext:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
-    def _page(self, parsed, final: int, request: SearchRequest, offset: int) -> list[model.Hit]:
+    def _page(
+        self, parsed, evaluation, final: int, request: SearchRequest, offset: int
+    ) -> list[model.Hit]:
         want = offset + request.limit
         if request.sort == "date" or parsed.match_all:
             ranked = [(n, 0.0) for n in self.table.latest_first(final, want)]
         else:
-            # Always the bitmap as the allow-list: the hits are then exactly among the
-            # counted documents, even where Whoosh's matchers disagree (AndNot keeps
-            # documents holding the excluded word; tests/test_matchset.py).
-            allow = _MaskFilter(final, self.table.size)
-            results = self.searcher.search(parsed.query, limit=want, filter=allow)
-            ranked = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+            ranked = evaluation.top(final, want) if evaluation else None
+            if ranked is None:
+                # Always the bitmap as the allow-list: the hits are then exactly among the
+                # counted documents, even where Whoosh's matchers disagree (AndNot keeps
+                # documents holding the excluded word; tests/test_matchset.py).
+                allow = _MaskFilter(final, self.table.size)
+                results = self.searcher.search(parsed.query, limit=want, filter=allow)
+                ranked = [
+                    (results.docnum(i), results.score(i)) for i in range(results.scored_length())
+                ]
         hits = []
         for rank, (docnum, score) in enumerate(ranked[offset:want], start=offset + 1):
             doc = stored_document(self.searcher.stored_fields(docnum))

@@ -812,7 +812,8 @@ def run_bbc(args: argparse.Namespace) -> dict[str, Column]:
     if not folders:
         print(f"skipping the BBC corpus: {root} not found")
         return {}
-    from pipeline_stages import stage_breakdown
+    from pipeline_stages import bbc_files, stage_breakdown
+    from pipeline_stages import markdown_table as stage_table
 
     index_dir = fresh_dir(args.cache / "index-searchkit-bbc")
     build = stage(
@@ -823,7 +824,7 @@ def run_bbc(args: argparse.Namespace) -> dict[str, Column]:
         [str(f) for f in folders],
         args.jobs,
     )
-    files = sorted(p for f in folders for p in f.glob("*.txt"))
+    files = bbc_files(args.shared)
     stages = stage(
         "BBC: per-stage breakdown, one process",
         in_own_process,
@@ -839,10 +840,7 @@ def run_bbc(args: argparse.Namespace) -> dict[str, Column]:
         f"BBC, {stages.documents:,} articles, one process, CPU ms per document "
         f"(start-up {stages.startup_ms:.0f} ms):"
     )
-    print("| stage | ms/document |\n|---|--:|")
-    for name, ms in stages.per_doc_ms.items():
-        print(f"| {name} | {ms:.2f} |")
-    print(f"| all stages, end to end | {stages.total_ms_per_doc:.2f} |")
+    print(stage_table(stages))
     return {f"BBC, jobs={args.jobs}": column}
 
 

@@ -13,8 +13,17 @@ from whoosh import query as wq
 
 from searchkit import Index
 from searchkit.search.facets import docnums_in
-from searchkit.search.matchset import match_mask, top_scored
+from searchkit.search.matchset import QueryEvaluation
 from support import write_records
+
+
+def match_mask(searcher, query):
+    return QueryEvaluation(searcher, query).mask
+
+
+def top_scored(searcher, query, allowed, k):
+    return QueryEvaluation(searcher, query).top(allowed, k)
+
 
 WORDS = ["alpha", "beta", "gamma", "delta", "omega"]
 

@@ -77,6 +77,7 @@ class Updater:
         self.store = store
         self.config = config
         self.fingerprint = config.fingerprint()
+        # In-process until index_files knows how much work there is; commit() flushes it.
         self.builders = Builders(store.path, store.settings, config, 1)
         self._spanned: dict[str, str] = {}  # path -> content hash of files cut into spans
         self.unchanged_documents = 0  # in touched files whose content is the same
@@ -212,19 +213,19 @@ class Updater:
         self.pending += len(entry.doc_ids) or 1
         return len(entry.doc_ids)
 
-    def plan(self, paths: list[str]) -> list[WorkUnit]:
-        """The units of work for these files: one per file, or spans of a large JSON Lines
-        file (hashed here first, so an unchanged one is not read by the workers at all)."""
+    def plan(self, sizes: dict[str, int]) -> list[WorkUnit]:
+        """The units of work for these files (path -> size): one per file, or spans of a large
+        JSON Lines file (hashed here first, so an unchanged one is not read by the workers)."""
         units: list[WorkUnit] = []
         span_bytes = SPAN_BYTES
         if self.builders.jobs > 1:
             # About four spans per worker, so both stay busy to the end of a large export.
-            share = sum(map(_size, paths)) // (4 * self.builders.jobs)
+            share = sum(sizes.values()) // (4 * self.builders.jobs)
             span_bytes = max(MIN_SPAN_BYTES, min(SPAN_BYTES, share))
-        for path in paths:
+        for path, size in sizes.items():
             entry = self.manifest.get(path)
             known = entry.content_hash if entry and entry.config == self.fingerprint else ""
-            if Path(path).suffix.lower() in JSONL_SUFFIXES and _size(path) > span_bytes:
+            if Path(path).suffix.lower() in JSONL_SUFFIXES and size > span_bytes:
                 try:
                     content_hash, spans = jsonl_spans(path, span_bytes)
                 except OSError:
@@ -247,9 +248,12 @@ class Updater:
     def index_files(
         self, paths: list[str], jobs: int, counts: _Counts, progress: Progress | None
     ) -> None:
-        """Extract and index ``paths`` through the builders, committing in batches."""
+        """Extract and index ``paths`` through the builders (up to ``jobs`` worker processes),
+        committing in batches."""
+        sizes = {path: _size(path) for path in paths}
+        jobs = _jobs_for(sizes, jobs)
         self.builders = Builders(self.store.path, self.store.settings, self.config, jobs)
-        queue = deque(self.plan(paths))
+        queue = deque(self.plan(sizes))
         per_file: dict[str, int] = {}
         for unit in queue:
             per_file[unit.path] = per_file.get(unit.path, 0) + 1
@@ -322,19 +326,19 @@ def _size(path: str) -> int:
         return 0
 
 
-def _jobs_for(paths: list[str], jobs: int) -> int:
+def _jobs_for(sizes: dict[str, int], jobs: int) -> int:
     """Worker processes for this much work: one builder, in this process, for a small update.
 
     JSON records are cheap to extract, so there the cost is writing postings, and two
     small segments cost more than one (each term's posting list has a fixed cost per
     segment); articles (text, HTML) spend most of their time in extraction, which workers
     share well from a few dozen files on."""
-    if jobs <= 1 or not paths:
+    if jobs <= 1 or not sizes:
         return 1
-    records = [p for p in paths if Path(p).suffix.lower() in RECORD_SUFFIXES]
-    if len(paths) - len(records) >= MIN_FILES_FOR_WORKERS:
+    records = [p for p in sizes if Path(p).suffix.lower() in RECORD_SUFFIXES]
+    if len(sizes) - len(records) >= MIN_FILES_FOR_WORKERS:
         return jobs
-    if sum(map(_size, records)) >= MIN_BYTES_FOR_WORKERS:
+    if sum(sizes[p] for p in records) >= MIN_BYTES_FOR_WORKERS:
         return jobs
     return 1
 
@@ -406,7 +410,7 @@ def update_store(
         if prune:
             for path in [p for p in updater.manifest if p not in seen and _under(p, roots)]:
                 counts.removed += updater.remove(path)
-        updater.index_files(to_extract, _jobs_for(to_extract, jobs), counts, progress)
+        updater.index_files(to_extract, jobs, counts, progress)
         counts.unchanged += updater.unchanged_documents
         updater.finish()
     except KeyboardInterrupt:

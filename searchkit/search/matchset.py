@@ -18,12 +18,14 @@ weights through their private attributes is stable.
 from __future__ import annotations
 
 import heapq
+from itertools import chain
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 
 from .ranking import rsj_idf
+from .segment_facets import mask_from_docnums
 
 
 class _Unsupported(Exception):
@@ -35,7 +37,8 @@ class _TermPostings:
 
     def __init__(self, searcher, fieldname: str, btext: bytes):
         self.fieldname = fieldname
-        self.segments: list[tuple[int, list, list]] = []  # (offset, id blocks, weight blocks)
+        # offset of the segment's first document -> (its reader, id blocks, weight blocks)
+        self.segments: dict[int, tuple] = {}
         self.doc_frequency = 0
         for reader, offset in searcher.reader().leaf_readers():
             try:
@@ -59,18 +62,13 @@ class _TermPostings:
                     weights.append(matcher.weight())
                     matcher.next()
                 id_blocks, weight_blocks = [ids], [weights]
-            self.segments.append((offset, id_blocks, weight_blocks))
+            self.segments[offset] = (reader, id_blocks, weight_blocks)
 
     def mask(self, offset: int, size: int) -> int:
         """The bitmap of this term's documents in the segment starting at ``offset``."""
-        for seg_offset, id_blocks, _ in self.segments:
-            if seg_offset == offset:
-                buf = bytearray((size + 7) // 8)
-                for ids in id_blocks:
-                    for n in ids:
-                        buf[n >> 3] |= 1 << (n & 7)
-                return int.from_bytes(buf, "little")
-        return 0
+        if offset not in self.segments:
+            return 0
+        return mask_from_docnums(chain.from_iterable(self.segments[offset][1]), size)
 
 
 def _matcher(reader, fieldname: str, btext: bytes, terminfo):
@@ -197,31 +195,14 @@ class QueryEvaluation:
             avgfl = searcher.avg_field_length(fieldname) or 1
             b = weighting._field_B.get(fieldname, weighting.B)
             k1 = weighting.K1
-            for offset, id_blocks, weight_blocks in postings.segments:
-                length_of = _lengths(searcher, offset, fieldname)
+            for offset, (reader, id_blocks, weight_blocks) in postings.segments.items():
+                length_of = reader.doc_field_length  # as Whoosh's scorer calls it
                 for ids, weights in zip(id_blocks, weight_blocks, strict=True):
                     for i, n in enumerate(ids):
                         g = n + offset
                         if g < limit and bits[g >> 3] >> (g & 7) & 1:
-                            s = bm25(idf, weights[i], length_of(n), avgfl, b, k1) * boost
+                            length = length_of(n, fieldname, 1)
+                            s = bm25(idf, weights[i], length, avgfl, b, k1) * boost
                             scores[g] = scores.get(g, 0.0) + s
         best = heapq.nsmallest(k, ((-s, n) for n, s in scores.items()))
         return [(n, -negated) for negated, n in best]
-
-
-def _lengths(searcher, offset: int, fieldname: str):
-    """A segment's ``doc_field_length`` for one field, as Whoosh's scorer calls it."""
-    for reader, seg_offset in searcher.reader().leaf_readers():
-        if seg_offset == offset:
-            return lambda n: reader.doc_field_length(n, fieldname, 1)
-    raise KeyError(offset)
-
-
-def match_mask(searcher, query) -> int | None:
-    """Bitmap of the documents (deleted ones included) that ``query`` matches, or None."""
-    return QueryEvaluation(searcher, query).mask
-
-
-def top_scored(searcher, query, allowed: int, k: int) -> list[tuple[int, float]] | None:
-    """The ``k`` best documents of ``allowed``; see ``QueryEvaluation.top``."""
-    return QueryEvaluation(searcher, query).top(allowed, k)

@@ -38,10 +38,7 @@ FORMAT = 1
 
 def mask_from_docnums(docnums, size: int) -> int:
     """A bitmap with the given document numbers set."""
-    buf = bytearray((size + 7) // 8)
-    for n in docnums:
-        buf[n >> 3] |= 1 << (n & 7)
-    return int.from_bytes(buf, "little")
+    return int.from_bytes(_bitmap_bytes(docnums, size), "little")
 
 
 class FacetColumn:
@@ -86,7 +83,7 @@ class FacetColumn:
         return self._positions.get(name)
 
 
-def _bitmap_bytes(docnums: list[int], size: int) -> bytes:
+def _bitmap_bytes(docnums, size: int) -> bytes:
     buf = bytearray((size + 7) // 8)
     for n in docnums:
         buf[n >> 3] |= 1 << (n & 7)
@@ -223,9 +220,14 @@ def save_segment_facets(index_path: str, reader) -> None:
 
 
 def warm(index_path: str, ix) -> None:
-    """Save the facet file of every segment that lacks one (the writer, after a commit)."""
-    with ix.reader() as reader:
-        for leaf, _ in reader.leaf_readers():
-            segment = leaf.segment()
-            if segment is not None and not _path(index_path, segment.segment_id()).exists():
-                save_segment_facets(index_path, leaf)
+    """Save the facet file of every segment that lacks one (the writer, after a commit):
+    segments the writer merged or wrote itself; workers save their own."""
+    from whoosh.reading import SegmentReader
+
+    for segment in ix._segments():
+        if segment.doc_count_all() and not _path(index_path, segment.segment_id()).exists():
+            reader = SegmentReader(ix.storage, ix.schema, segment)
+            try:
+                save_segment_facets(index_path, reader)
+            finally:
+                reader.close()

@@ -18,29 +18,16 @@ import datetime as dt
 import os
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from . import model
 from .config import ExtractConfig, default_config_path, load_config
 from .engine.schema import SETTINGS_FILE
-from .engine.store import Store, stored_document
-from .errors import (
-    DocumentNotFoundError,
-    IndexIOError,
-    IndexMissingError,
-    SchemaVersionError,
-    UsageError,
-)
-from .search.searcher import (
-    DATE_INTERVALS,
-    FILTER_FACETS,
-    SORTS,
-    SearchContext,
-    SearchRequest,
-    coerce_date,
-)
+from .engine.store import Store, read_declared_facets
+from .errors import IndexIOError, IndexMissingError, SchemaVersionError, UsageError
+from .registry import FacetRegistry
+from .search.request import SearchRequest, coerce_date, validate
 
 DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHKIT_INDEX"
@@ -97,8 +84,10 @@ class Index:
     def __init__(self, store: Store, config_path: Path | None = None):
         self._store = store
         self._config_path = config_path
+        if config_path is not None:
+            load_config(config_path, required=True)  # a --config that does not exist fails now
         self._local = threading.local()
-        self._contexts: list[SearchContext] = []
+        self._contexts: list = []
         self._lock = threading.Lock()
         self._closed = False
 
@@ -120,9 +109,16 @@ class Index:
         *,
         stemming: bool = True,
         config: str | os.PathLike | None = None,
+        overwrite: bool = False,
     ) -> Index:
-        """Create an empty index at ``path``, replacing any index files already there."""
+        """Create an empty index at ``path``. An index already there is refused (its
+        documents would be lost) unless ``overwrite`` is true."""
         index_dir = _index_dir(path)
+        if (index_dir / SETTINGS_FILE).exists() and not overwrite:
+            raise UsageError(
+                f"there is already an index at {index_dir}: open it with Index.open, or pass "
+                "overwrite=True to replace it"
+            )
         _clear_index_files(index_dir)
         return cls(Store.create(index_dir, stemming=stemming), Path(config) if config else None)
 
@@ -139,15 +135,15 @@ class Index:
         index of an incompatible version is replaced instead of refused."""
         index_dir = _index_dir(path)
         if not (index_dir / SETTINGS_FILE).exists():
-            return cls.create(index_dir, stemming=stemming, config=config)
+            return cls.create(index_dir, stemming=stemming, config=config, overwrite=True)
         try:
             return cls.open(index_dir, config)
         except SchemaVersionError:
             if not rebuild:
                 raise
-            return cls.create(index_dir, stemming=stemming, config=config)
+            return cls.create(index_dir, stemming=stemming, config=config, overwrite=True)
         except IndexMissingError:
-            return cls.create(index_dir, stemming=stemming, config=config)
+            return cls.create(index_dir, stemming=stemming, config=config, overwrite=True)
 
     @property
     def path(self) -> Path:
@@ -156,6 +152,18 @@ class Index:
     def config(self) -> ExtractConfig:
         """The extraction config in force: ``--config``, or searchkit.toml beside the index."""
         return load_config(self._config_path or default_config_path(self.path))
+
+    def registry(self) -> FacetRegistry:
+        """The facets of this index: the built-in ones and those declared in searchkit.toml
+        when the index was last updated."""
+        return FacetRegistry.with_declared(read_declared_facets(self.path))
+
+    def facet_specs(self) -> tuple[model.FacetInfo, ...]:
+        """Name, label and kind of every facet of this index, in display order."""
+        return tuple(
+            model.FacetInfo(s.name, s.label, s.kind, s.filterable, s.default, s.declared)
+            for s in self.registry()
+        )
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -191,30 +199,18 @@ class Index:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _context(self) -> SearchContext:
+    def _context(self):
         """This thread's searcher, reopened when a newer commit exists."""
         if self._closed:
             raise UsageError("the index is closed")
         generation = self._store.generation
         ctx = getattr(self._local, "context", None)
         if ctx is None or getattr(self._local, "generation", None) != generation:
-            from .search.ranking import ranking_model
+            from .engine.snapshot import Snapshot
+            from .search.searcher import SearchContext
 
-            weighting = ranking_model(self._store.settings.languages)
-            for attempt in range(5):
-                searcher = None
-                try:
-                    searcher = self._store.ix.searcher(weighting=weighting)
-                    ctx = SearchContext(str(self.path), searcher, self._store.settings)
-                    break
-                except FileNotFoundError:
-                    if searcher is not None:
-                        searcher.close()
-                    # A commit replaced the segments between our reading the table of
-                    # contents and opening their files: read the new one.
-                    if attempt == 4:
-                        raise
-                    time.sleep(0.01 * (attempt + 1))
+            registry = self.registry()
+            ctx = SearchContext(Snapshot(self._store, registry), registry)
             with self._lock:
                 old = getattr(self._local, "context", None)
                 if old is not None:
@@ -230,7 +226,7 @@ class Index:
         query: str = "",
         *,
         filters: Mapping[str, Sequence[str] | str] | None = None,
-        facets: Sequence[str] = model.DEFAULT_FACETS,
+        facets: Sequence[str] | None = None,
         sort: str = "relevance",
         limit: int = 10,
         page: int = 1,
@@ -244,18 +240,20 @@ class Index:
     ) -> model.SearchResults:
         """Ranked hits for ``query`` plus facet counts over all matching documents.
 
-        ``filters`` maps a facet (actor, country, source_type, source, language) to the values
-        to keep: OR within a facet, AND across facets. ``since``/``until`` take YYYY, YYYY-MM
-        or YYYY-MM-DD. ``raw`` turns off the safe query mode; ``match="any"`` ranks documents
-        with any of the words instead of requiring all of them; ``snippets=False`` skips
-        building snippets, for callers that only need ids and scores.
+        ``filters`` maps a facet (actor, country, source_type, source, language, or a facet
+        declared in searchkit.toml) to the values to keep: OR within a facet, AND across
+        facets. ``facets`` names the facets to count (default: the index's default facets).
+        ``since``/``until`` take YYYY, YYYY-MM or YYYY-MM-DD. ``raw`` turns off the safe
+        query mode; ``match="any"`` ranks documents with any of the words instead of
+        requiring all of them; ``snippets=False`` skips building snippets, for callers that
+        only need ids and scores.
         """
         request = SearchRequest(
             text=query,
             filters={f: [v] if isinstance(v, str) else list(v) for f, v in (filters or {}).items()},
             since=coerce_date(since),
             until=coerce_date(until, end=True),
-            facets=tuple(facets),
+            facets=None if facets is None else tuple(facets),
             facet_limit=facet_limit,
             date_interval=date_interval,
             sort=sort,
@@ -265,57 +263,40 @@ class Index:
             match=match,
             snippets=snippets,
         )
-        _validate(request)
-        return self._context().search(request)
+        ctx = self._context()
+        return ctx.search(validate(request, ctx.registry))
 
     def facets(
         self,
         query: str = "",
         *,
         filters=None,
-        facets=model.FACET_NAMES,
+        facets: Sequence[str] | None = None,
         facet_limit: int = 10,
         date_interval: str = "month",
         **kwargs,
     ) -> tuple[model.Facet, ...]:
-        """Facet counts over the whole index, or over the documents matching ``query``."""
+        """Facet counts over the whole index, or over the documents matching ``query``
+        (every facet of the index unless ``facets`` names some)."""
         return self.search(
             query,
             filters=filters,
-            facets=facets,
+            facets=self.registry().names if facets is None else facets,
             limit=0,
             facet_limit=facet_limit,
             date_interval=date_interval,
             **kwargs,
         ).facets
 
-    def _docnum(self, ctx: SearchContext, doc_id: str) -> int:
-        searcher = ctx.searcher
-        docnum = searcher.document_number(id=doc_id)
-        if docnum is None:
-            path = os.path.abspath(doc_id) if os.path.exists(doc_id) else doc_id
-            docnum = searcher.document_number(path=path)
-        if docnum is None:
-            raise DocumentNotFoundError(
-                f"no document with id {doc_id!r}: ids are shown by `searchkit search`"
-            )
-        return docnum
-
     def get(self, doc_id: str) -> model.Document:
         """The stored document with this id (or the first document of this file path)."""
-        ctx = self._context()
-        return stored_document(ctx.searcher.stored_fields(self._docnum(ctx, doc_id)))
+        return self._context().document(doc_id)
 
     def documents(self) -> Iterator[model.Document]:
         """Every document of the index, in index order (a snapshot: later commits are not
         seen). Actors are as stored; ``actor_merges`` gives the surname merges searches
         apply."""
-        ctx = self._context()
-        searcher = ctx.searcher
-        reader = searcher.reader()
-        for docnum in range(reader.doc_count_all()):
-            if not reader.is_deleted(docnum):
-                yield stored_document(searcher.stored_fields(docnum))
+        return self._context().snapshot.documents()
 
     def actor_merges(self) -> dict[str, str]:
         """Surname-only actors -> the one full name they are merged with in facets and hits."""
@@ -331,14 +312,20 @@ class Index:
 
         out = Path(out_dir)
         settings = self._store.settings
+        registry = self.registry()
         written = []
         try:
             out.mkdir(parents=True, exist_ok=True)
+            # An earlier, larger export would leave bulk files behind that a
+            # `for f in bulk-*.ndjson` loop would load again: our own files go first.
+            for old in [out / "mapping.json", *out.glob("bulk-[0-9][0-9][0-9][0-9].ndjson")]:
+                old.unlink(missing_ok=True)
             mapping = out / "mapping.json"
-            body = json.dumps(opensearch_mapping(settings.languages), indent=2, ensure_ascii=False)
-            mapping.write_text(body + "\n", encoding="utf-8")
+            create = opensearch_mapping(settings.languages, registry=registry)
+            mapping.write_text(json.dumps(create, indent=2, ensure_ascii=False) + "\n", "utf-8")
             written.append(mapping)
-            lines = bulk_lines(self.documents(), index_name, settings.stemming, self.actor_merges())
+            merges = self.actor_merges()
+            lines = bulk_lines(self.documents(), index_name, settings.stemming, merges, registry)
             for number, chunk in enumerate(bulk_chunks(lines), start=1):
                 path = out / f"bulk-{number:04d}.ndjson"
                 path.write_text(chunk, encoding="utf-8")
@@ -349,8 +336,7 @@ class Index:
 
     def similar(self, doc_id: str, limit: int = 10) -> tuple[model.Hit, ...]:
         """Documents most like the given one (shared distinctive terms)."""
-        ctx = self._context()
-        return tuple(ctx.similar(self._docnum(ctx, doc_id), limit))
+        return tuple(self._context().similar(doc_id, limit))
 
     def stats(self, facet_limit: int = 5) -> model.IndexStats:
         """Document count, size on disk, last update and the top values of each facet."""
@@ -358,9 +344,9 @@ class Index:
         facets = self.facets(facet_limit=facet_limit, date_interval="year")
         return model.IndexStats(
             path=str(self.path),
-            documents=ctx.searcher.doc_count(),
+            documents=ctx.snapshot.document_count(),
             size_bytes=self._store.size_bytes(),
-            segments=len(ctx.searcher.reader().leaf_readers()),
+            segments=ctx.snapshot.segment_count(),
             last_update=self._store.last_update(),
             schema_version=self._store.settings.schema_version,
             facets=facets,
@@ -383,7 +369,7 @@ class Index:
         index_dir = _index_dir(path)
 
         def rebuild(sources: list[str]) -> model.UpdateReport:
-            with cls.create(index_dir, config=config) as fresh:
+            with cls.create(index_dir, config=config, overwrite=True) as fresh:
                 return fresh.update(sources, jobs=jobs)
 
         return check_index(index_dir, repair=repair, rebuild=rebuild)
@@ -404,21 +390,26 @@ class Index:
         self.close()
 
 
-def _validate(request: SearchRequest) -> None:
-    """Raise a UsageError naming the first bad argument of a search."""
-    unknown = [f for f in request.filters if f not in FILTER_FACETS]
-    if unknown:
-        raise UsageError(f"unknown filter {unknown[0]!r}: use one of {', '.join(FILTER_FACETS)}")
-    bad = [f for f in request.facets if f not in model.FACET_NAMES]
-    if bad:
-        raise UsageError(f"unknown facet {bad[0]!r}: use one of {', '.join(model.FACET_NAMES)}")
-    if request.sort not in SORTS:
-        raise UsageError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
-    if request.date_interval not in DATE_INTERVALS:
-        raise UsageError(f"unknown date interval {request.date_interval!r}: use year or month")
-    if request.match not in ("all", "any"):
-        raise UsageError(f"unknown match {request.match!r}: use all or any")
-    if request.limit < 0 or request.page < 1 or request.facet_limit < 0:
-        raise UsageError("limit and facet limit must be >= 0, page >= 1")
-    if request.since and request.until and request.since > request.until:
-        raise UsageError(f"--since {request.since} is after --until {request.until}")
+def check_sources(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The paths to index, checked before anything is created: a UsageError names the first
+    one that does not exist."""
+    from .extract.files import check_paths
+
+    return check_paths([str(p) for p in paths])
+
+
+def extract_files(
+    paths: Iterable[str | os.PathLike],
+    *,
+    index: str | os.PathLike | None = None,
+    config: str | os.PathLike | None = None,
+):
+    """What the index would store for each file under ``paths``, without indexing: one
+    extraction (``documents``, ``skipped``) per file, with the config of ``index``."""
+    from .extract.files import iter_files
+    from .extract.pipeline import extract_file
+
+    config_path = Path(config) if config else default_config_path(_index_dir(index))
+    extract_config = load_config(config_path, required=config is not None)
+    for path in iter_files(check_sources(paths)):
+        yield extract_file(str(path), extract_config)

@@ -50,8 +50,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .engine.analysis import FALLBACK, FIELD_LANGUAGES, language_field
-from .model import FACET_NAMES, Document
-from .search.ranking import K1, TITLE_B, B
+from .engine.ranking import K1, TITLE_B, B
+from .model import Document
+from .registry import DATE, DEFAULT_REGISTRY, FacetRegistry, FacetSpec
 
 #: searchkit language code -> the OpenSearch language analyzer (and stop list) of that name.
 OPENSEARCH_LANGUAGES = {
@@ -72,17 +73,13 @@ OPENSEARCH_LANGUAGES = {
     "tr": "turkish",
 }
 
-#: Facet name -> the field it is counted and filtered on.
-FACET_FIELDS = {
-    "actor": "actor",
-    "country": "country",
-    "date": "published",
-    "source_type": "source_type",
-    "source": "source",
-    "language": "language",
-}
-#: Facets a filter may select values of; dates are filtered with since/until.
-FILTER_FACETS = ("actor", "country", "source_type", "source", "language")
+
+def facet_field(spec: FacetSpec) -> str:
+    """The OpenSearch field a facet is counted and filtered on: the registry's index field,
+    "published" for dates, and a keyword field of its own name for a declared facet."""
+    return spec.field or spec.name
+
+
 #: date_histogram key formats, matching searchkit's year, month and day keys.
 DATE_FORMATS = {"year": "yyyy", "month": "yyyy-MM", "day": "yyyy-MM-dd"}
 #: Largest bulk request body ``bulk_chunks`` makes (the usual advice is 5-15 MB).
@@ -151,7 +148,11 @@ def _analysis(languages: Sequence[str]) -> dict[str, Any]:
 
 
 def opensearch_mapping(
-    languages: Sequence[str] = FIELD_LANGUAGES, *, shards: int = 1, replicas: int = 0
+    languages: Sequence[str] = FIELD_LANGUAGES,
+    *,
+    shards: int = 1,
+    replicas: int = 0,
+    registry: FacetRegistry = DEFAULT_REGISTRY,
 ) -> dict[str, Any]:
     """The create-index body (settings and mappings) for an index of these languages.
 
@@ -179,9 +180,9 @@ def opensearch_mapping(
         "type": "keyword",
         "fields": {"words": {"type": "text", "analyzer": analyzer_name(FALLBACK)}},
     }
-    properties.update(
-        {name: {"type": "keyword"} for name in ("country", "source_type", "source", "language")}
-    )
+    for spec in registry:
+        if spec.kind != DATE and spec.name != "actor":
+            properties[facet_field(spec)] = {"type": "keyword"}
     properties["published"] = {"type": "date", "format": "strict_date"}
     properties.update(
         {name: {"type": "keyword"} for name in ("authors", "category", "cited_sources")}
@@ -205,7 +206,10 @@ def opensearch_mapping(
 
 
 def document_source(
-    doc: Document, stemming: bool = True, actor_names: Mapping[str, str] | None = None
+    doc: Document,
+    stemming: bool = True,
+    actor_names: Mapping[str, str] | None = None,
+    registry: FacetRegistry = DEFAULT_REGISTRY,
 ) -> dict[str, Any]:
     """The ``_source`` of one document: its text in its language's fields, facets as arrays.
 
@@ -233,6 +237,8 @@ def document_source(
         "category": doc.category,
         "cited_sources": list(doc.cited_sources),
     }
+    for spec in registry.declared:
+        source[facet_field(spec)] = list(doc.facets.get(spec.name, ()))
     return {k: v for k, v in source.items() if v is not None and v != "" and v != []}
 
 
@@ -245,6 +251,7 @@ def bulk_lines(
     index_name: str,
     stemming: bool = True,
     actor_names: Mapping[str, str] | None = None,
+    registry: FacetRegistry = DEFAULT_REGISTRY,
 ) -> Iterator[str]:
     """NDJSON lines for the ``_bulk`` API: an ``index`` action, then the source, per document.
 
@@ -258,7 +265,7 @@ def bulk_lines(
     """
     for doc in documents:
         yield _line({"index": {"_index": index_name, "_id": doc.id}})
-        yield _line(document_source(doc, stemming, actor_names))
+        yield _line(document_source(doc, stemming, actor_names, registry))
 
 
 def bulk_chunks(lines: Iterable[str], max_bytes: int = BULK_CHUNK_BYTES) -> Iterator[str]:
@@ -286,18 +293,22 @@ def bulk_chunks(lines: Iterable[str], max_bytes: int = BULK_CHUNK_BYTES) -> Iter
 
 
 def _filter_clauses(
-    filters: Mapping[str, Sequence[str]], since: dt.date | None, until: dt.date | None
+    filters: Mapping[str, Sequence[str]],
+    since: dt.date | None,
+    until: dt.date | None,
+    registry: FacetRegistry,
 ) -> dict[str, dict[str, Any]]:
     """One query clause per filtered facet: values ORed within it."""
     clauses: dict[str, dict[str, Any]] = {}
     for facet, values in filters.items():
-        if facet not in FILTER_FACETS:
+        spec = registry.get(facet)
+        if spec is None or not spec.filterable:
+            usable = ", ".join(s.name for s in registry if s.filterable)
             raise ValueError(
-                f"cannot filter on {facet!r}: use one of {', '.join(FILTER_FACETS)}, "
-                "or since/until for dates"
+                f"cannot filter on {facet!r}: use one of {usable}, or since/until for dates"
             )
         if values:
-            clauses[facet] = {"terms": {FACET_FIELDS[facet]: list(values)}}
+            clauses[spec.name] = {"terms": {facet_field(spec): list(values)}}
     if since or until:
         bounds = {}
         if since:
@@ -321,6 +332,7 @@ def facet_aggregations(
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int = 10,
+    registry: FacetRegistry = DEFAULT_REGISTRY,
 ) -> dict[str, Any]:
     """The ``post_filter`` and ``aggs`` of a search request with searchkit's facets.
 
@@ -341,20 +353,21 @@ def facet_aggregations(
     order, of which searchkit shows the last ``limit``. Ask for ``"track_total_hits": true``
     when totals above 10,000 must be exact, as searchkit's are.
     """
-    unknown = [name for name in facets if name not in FACET_NAMES]
+    unknown = [name for name in facets if registry.get(name) is None]
     if unknown:
-        raise ValueError(f"unknown facet {unknown[0]!r}: use one of {', '.join(FACET_NAMES)}")
+        raise ValueError(f"unknown facet {unknown[0]!r}: use one of {', '.join(registry.names)}")
     if date_interval not in DATE_FORMATS:
         raise ValueError(
             f"unknown date interval {date_interval!r}: use one of {', '.join(DATE_FORMATS)}"
         )
     if limit < 1:
         raise ValueError(f"facet limit must be at least 1, not {limit}")
-    clauses = _filter_clauses(filters, since, until)
+    clauses = _filter_clauses(filters, since, until, registry)
     aggs: dict[str, Any] = {}
     for name in facets:
-        field = FACET_FIELDS[name]
-        if name == "date":
+        spec = registry[name]
+        field = facet_field(spec)
+        if spec.kind == DATE:
             values: dict[str, Any] = {
                 "date_histogram": {
                     "field": field,
@@ -372,7 +385,7 @@ def facet_aggregations(
                 }
             }
         inner: dict[str, Any] = {"values": values, "missing": {"missing": {"field": field}}}
-        if name != "date":
+        if spec.kind != DATE:
             inner["distinct"] = {"cardinality": {"field": field, "precision_threshold": 3000}}
         others = [clause for facet, clause in clauses.items() if facet != name]
         aggs[name] = {"filter": _all_of(others), "aggs": inner}

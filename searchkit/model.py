@@ -10,10 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-#: The facets a search can count, in display order; DEFAULT_FACETS are counted unless told.
-FACET_NAMES = ("actor", "country", "date", "source_type", "source", "language")
-DEFAULT_FACETS = ("actor", "country", "date", "source_type", "language")
-
 #: The documented set of source types (see README, "Source types").
 SOURCE_TYPES = ("news", "wire", "tv", "radio", "magazine", "blog", "social", "official", "unknown")
 
@@ -73,6 +69,11 @@ class Document(_ToDict):
     category: str = ""
     cited_sources: tuple[str, ...] = ()
     evidence: tuple[Mention, ...] = field(default=(), compare=False)
+    #: The record's other fields (JSON keys, front-matter keys) as read: text, numbers
+    #: and lists of them. Declared facets (searchkit.toml [facets.NAME]) read these.
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: Values of the facets declared in searchkit.toml, by facet name.
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,20 @@ class Facet(_ToDict):
 
 
 @dataclass(frozen=True)
+class FacetInfo(_ToDict):
+    """What a facet of an index is: its name, label and kind ("keyword", "multi", "date"),
+    whether values can be selected as filters, whether it is counted by default, and
+    whether it was declared in searchkit.toml."""
+
+    name: str
+    label: str
+    kind: str
+    filterable: bool
+    default: bool
+    declared: bool
+
+
+@dataclass(frozen=True)
 class Hit(_ToDict):
     """One ranked result. ``highlights`` are (start, end) character spans in ``snippet``."""
 
@@ -126,6 +141,8 @@ class Hit(_ToDict):
     countries: tuple[str, ...]
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()
+    #: Values of the facets declared in searchkit.toml, by facet name.
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,9 @@ class SearchResults(_ToDict):
     facets: tuple[Facet, ...]
     suggestion: str | None
     took_ms: float
+    #: Filters or query parts that could not be applied as typed, one sentence each
+    #: (a value no document has, a reversed date range): never dropped silently.
+    notices: tuple[str, ...] = ()
 
     def facet(self, name: str) -> Facet:
         """Return the facet called ``name`` (KeyError when it was not requested)."""
@@ -170,6 +190,9 @@ class UpdateReport(_ToDict):
     skipped: tuple[SkippedFile, ...] = ()
     interrupted: bool = False
     took_ms: float = 0.0
+    #: Things the user should know that did not stop the run, one sentence each (a
+    #: declared facet whose field no document has).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

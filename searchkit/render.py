@@ -76,7 +76,8 @@ def render_facets(facets: Sequence[model.Facet]) -> str:
     for facet in facets:
         extra = f", {facet.missing} without" if facet.missing else ""
         more = f", {facet.distinct - len(facet.values)} more" if facet.truncated else ""
-        lines.append(f"{facet.name} ({facet.distinct} values{more}{extra})")
+        noun = "value" if facet.distinct == 1 else "values"
+        lines.append(f"{facet.name} ({facet.distinct} {noun}{more}{extra})")
         for v in facet.values:
             label = clean_text(v.label) if v.label != v.value else ""
             name = clean_text(v.value) + (f" {label}" if label else "")
@@ -93,6 +94,13 @@ def render_results(results: model.SearchResults, colour: bool = False) -> str:
         head += f", showing {first}-{first + shown - 1}"
     head += f" ({results.took_ms:.0f} ms)"
     lines = [head]
+    if not shown and results.total and results.limit:
+        pages = -(-results.total // results.limit)
+        lines += [
+            "",
+            f"Page {results.page} is past the end: there {'is' if pages == 1 else 'are'} "
+            f"{pages} page{'s' if pages != 1 else ''} of {results.limit}.",
+        ]
     if results.suggestion:
         lines += ["", f"Did you mean: {clean_text(results.suggestion)}"]
     for hit in results.hits:
@@ -175,4 +183,27 @@ def render_stats(stats: model.IndexStats) -> str:
         "",
         render_facets(stats.facets),
     ]
+    return "\n".join(lines)
+
+
+def format_report(report: model.UpdateReport) -> str:
+    lines = [
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.removed} removed, {len(report.skipped)} skipped"
+        f"{f', {report.rederived} re-derived' if report.rederived else ''} "
+        f"({report.took_ms / 1000:.1f} s)"
+    ]
+    for skip in report.skipped:
+        lines.append(f"  skipped {clean_text(skip.path)}: {skip.reason}")
+    return "\n".join(lines)
+
+
+def render_check(report: model.CheckReport) -> str:
+    state = "healthy" if report.healthy else "DAMAGED"
+    lines = [
+        f"{report.path}: {state}, {report.documents} documents in {report.segments} segment(s)"
+    ]
+    lines += [f"  problem: {p}" for p in report.problems]
+    lines += [f"  repaired: {r}" for r in report.repairs]
+    lines += [f"  note: {n}" for n in report.notes]
     return "\n".join(lines)

@@ -13,26 +13,24 @@ import json
 import os
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC
-
 from ..errors import IndexMissingError, SearchkitError
 from ..model import CheckReport
 from .manifest import MANIFEST_FILE, load_manifest, manifest_from_index, save_manifest
 from .schema import SETTINGS_FILE, read_settings
+from .whoosh_internals import INDEX_NAME, commit_filename, commit_generations
 
-INDEX_NAME = "MAIN"
 FACET_COLUMNS = ("actor", "country", "source_type", "source", "language", "month")
 
 
 def _generations(path: Path) -> list[int]:
-    pattern = TOC._pattern(INDEX_NAME)
-    found = [int(m.group(1)) for name in os.listdir(path) if (m := pattern.match(name))]
-    return sorted(found, reverse=True)
+    return commit_generations(str(path))
 
 
 def _read_commit(path: Path, generation: int):
     """Open the index as of one commit and read every segment through; raise if it fails."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
     storage = FileStorage(str(path))
     toc = TOC.read(storage, INDEX_NAME, generation)
     ix = storage.open_index(INDEX_NAME)
@@ -87,7 +85,7 @@ def check_index(path: Path, repair: bool = False, rebuild=None) -> CheckReport:
             problems.append(f"commit {generation} is unreadable ({type(exc).__name__}: {exc})")
             if not repair:
                 break
-            toc = TOC._filename(INDEX_NAME, generation)
+            toc = commit_filename(generation)
             os.replace(path / toc, path / f"{toc}.damaged")
             repairs.append(f"set aside unreadable commit {generation}")
     if opened is None and not problems:

@@ -51,7 +51,7 @@ def segments_to_merge(counts: list[tuple[int, int]]) -> set[int]:
 def tiered_merge(writer, segments):
     """A Whoosh merge policy: merges the chosen segments into ``writer``'s new segment and
     returns the segments to keep as they are."""
-    from whoosh.reading import SegmentReader
+    from .whoosh_internals import segment_reader
 
     counts = [(s.doc_count_all(), s.doc_count()) for s in segments]
     chosen = segments_to_merge(counts)
@@ -60,7 +60,7 @@ def tiered_merge(writer, segments):
         if counts[position][1] == 0:
             continue  # every document deleted
         if position in chosen:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
+            reader = segment_reader(writer.storage, writer.schema, segment)
             try:
                 writer.add_reader(reader)
             finally:

@@ -13,20 +13,18 @@ import json
 import os
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
-
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, clean_files
 
 from ..config import ExtractConfig
 from ..errors import SearchkitError
 from ..model import UpdateReport
 from .manifest import load_manifest, save_manifest
-from .store import Store
+from .store import Store, write_declared_facets
+from .whoosh_internals import delete_unreferenced, is_segment_file, move_commit
 
 REBUILD_DIR = ".rebuild"
 PLAN_FILE = "rebuild.json"
-INDEX_NAME = "MAIN"
 
 
 def _side_store(store: Store, plan: dict) -> Store:
@@ -47,47 +45,36 @@ def _side_store(store: Store, plan: dict) -> Store:
 
 def _swap_in(store: Store, side: Store) -> None:
     """Move the side index's segments in and make them the current commit."""
-    side_storage = FileStorage(str(side.path))
-    toc = TOC.read(side_storage, INDEX_NAME)
-    segment_files = TOC._segment_pattern(INDEX_NAME)
     for name in os.listdir(side.path):
-        if segment_files.match(name):
+        if is_segment_file(name):
             os.replace(side.path / name, store.path / name)
-    toc.generation = store.ix.latest_generation() + 1
-    storage = FileStorage(str(store.path))
-    toc.write(storage, INDEX_NAME)  # a temp file renamed over: the switch is atomic
+    toc = move_commit(str(side.path), str(store.path), store.ix.latest_generation() + 1)
     store.sync()
     manifest = load_manifest(side.path)
     manifest.generation = toc.generation
     save_manifest(store.path, manifest)
-    clean_files(storage, INDEX_NAME, toc.generation, toc.segments)
+    delete_unreferenced(str(store.path), toc)
     shutil.rmtree(side.path, ignore_errors=True)
 
 
-def rebuild_beside(
-    store: Store,
-    roots: list[Path],
-    config: ExtractConfig,
-    jobs: int,
-    progress,
-    batch_size: int,
-    started: float,
-) -> UpdateReport:
-    from .updater import update_store
-
+def rebuild_beside(store: Store, roots: list[Path], config: ExtractConfig, options, update):
+    """Rebuild into a side index with ``update(side, roots, config, options)`` (the
+    updater's ``update_store``, passed in so the two modules do not import each other),
+    then swap it in."""
     plan = {"roots": sorted(str(r) for r in roots), "config": config.fingerprint()}
     before = {i for e in load_manifest(store.path).values() for i in e.doc_ids}
     side = _side_store(store, plan)
-    report = update_store(side, roots, config, True, jobs, progress, batch_size, started)
+    report = update(side, roots, config, replace(options, prune=True))
     if report.interrupted:
         return report
     after = {i for e in load_manifest(side.path).values() for i in e.doc_ids}
     _swap_in(store, side)
+    write_declared_facets(store.path, config.facets)
     return UpdateReport(
         added=len(after - before),
         updated=len(after & before),
         unchanged=0,
         removed=len(before - after),
         skipped=report.skipped,
-        took_ms=round((time.perf_counter() - started) * 1000, 1),
+        took_ms=round((time.perf_counter() - options.started) * 1000, 1),
     )

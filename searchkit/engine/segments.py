@@ -17,7 +17,6 @@ commit deletes every segment file the new table of contents does not name.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import sys
 from collections import deque
@@ -28,8 +27,16 @@ from pathlib import Path
 from ..config import ExtractConfig
 from ..extract.pipeline import Span, extract_file
 from ..model import SkippedFile
-from .codec import SearchkitCodec
+from ..registry import FacetRegistry
+from .facet_files import save_segment_facets
 from .schema import IndexSettings
+from .whoosh_internals import (
+    abandon_segment,
+    finish_segment,
+    open_segment_writer,
+    segment_reader,
+    segment_writer_documents,
+)
 
 #: Each worker's posting pool; more is spilled to a temporary file and merged at the flush.
 WORKER_POOL_MB = 256
@@ -75,22 +82,12 @@ class SegmentBuilder:
         self.settings = settings
         self.config = config
         self.fingerprint = config.fingerprint()
+        self.registry = FacetRegistry.with_declared(config.facets)
         self._writer = None
         self._finished: list = []  # finished segments, committed at the next flush
 
     def _open_writer(self):
-        from whoosh.filedb.filestore import FileStorage
-        from whoosh.writing import PostingPool, SegmentWriter
-
-        storage = FileStorage(self.index_dir)
-        writer = SegmentWriter(
-            storage.open_index(), _lk=False, codec=SearchkitCodec(), compound=False
-        )
-        # Whoosh gives every writer the same temporary folder and deletes it when one of
-        # them finishes; a folder of our own survives the other writers' commits.
-        writer._tempstorage = storage.temp_storage(f".build-{os.getpid()}-{id(self)}.tmp")
-        writer.pool = PostingPool(writer._tempstorage, writer.newsegment, limitmb=WORKER_POOL_MB)
-        return writer
+        return open_segment_writer(self.index_dir, WORKER_POOL_MB)
 
     def index(self, unit: WorkUnit) -> UnitResult:
         from .store import cannot_write, document_fields
@@ -108,7 +105,10 @@ class SegmentBuilder:
                     doc, self.settings, result.content_hash, mtime, self.fingerprint
                 )
                 self._writer.add_document(**fields)
-            if self._writer is not None and self._writer.docnum >= SEGMENT_DOCUMENTS:
+            if (
+                self._writer is not None
+                and segment_writer_documents(self._writer) >= SEGMENT_DOCUMENTS
+            ):
                 self._finish_segment()
         except OSError as exc:
             raise cannot_write(self.index_dir, exc) from None
@@ -119,11 +119,8 @@ class SegmentBuilder:
     def _finish_segment(self) -> None:
         """Write the current segment's postings and close it (not yet committed)."""
         writer, self._writer = self._writer, None
-        try:
-            segment = writer._finalize_segment()
-        finally:
-            writer._tempstorage.destroy()
-        _save_facets(self.index_dir, writer, segment)
+        segment = finish_segment(writer)
+        _save_facets(self.index_dir, writer, segment, self.registry)
         self._finished.append(segment)
 
     def flush(self) -> list:
@@ -137,23 +134,15 @@ class SegmentBuilder:
         self._finished = []  # their files are orphans; the next commit deletes them
         writer, self._writer = self._writer, None
         if writer is not None:
-            try:
-                writer._close_segment()
-                writer._tempstorage.destroy()
-            except Exception:
-                pass  # its files are orphans; the next commit deletes them
+            abandon_segment(writer)
 
 
-def _save_facets(index_dir: str, writer, segment) -> None:
+def _save_facets(index_dir: str, writer, segment, registry: FacetRegistry) -> None:
     """Save the new segment's facet file here, in the worker, so that neither the commit
     nor the first search has to read its columns."""
-    from whoosh.reading import SegmentReader
-
-    from ..search.segment_facets import save_segment_facets
-
-    reader = SegmentReader(writer.storage, writer.schema, segment)
+    reader = segment_reader(writer.storage, writer.schema, segment)
     try:
-        save_segment_facets(index_dir, reader)
+        save_segment_facets(index_dir, reader, registry)
     finally:
         reader.close()
 
@@ -209,7 +198,7 @@ class _Worker:
         return kind, payload
 
 
-class Builders:
+class WorkerPool:
     """The segment builders of one update: ``jobs`` worker processes, or one in-process
     builder when ``jobs`` is 1 (no process start-up for small updates)."""
 

@@ -18,11 +18,14 @@ from whoosh.index import LockError
 
 from ..errors import IndexDamagedError, IndexIOError, IndexLockedError, IndexMissingError
 from ..model import Document, Mention
+from ..registry import DEFAULT_REGISTRY, DeclaredFacet, FacetRegistry
 from .analysis import language_field
-from .codec import SearchkitCodec
 from .schema import IndexSettings, build_schema, read_settings, write_settings
+from .whoosh_internals import SearchkitCodec
 
 RUN_LOCK_FILE = "searchkit.lock"
+#: The facets declared in searchkit.toml that the index was last updated with.
+DECLARED_FACETS_FILE = "facets.json"
 WRITER_POOL_MB = 512
 
 
@@ -193,6 +196,7 @@ def document_fields(
         "cited_sources": doc.cited_sources,
         "evidence": [m.to_dict() for m in doc.evidence],
         "config": config,
+        "metadata": doc.metadata,
     }
     fields = {
         "id": doc.id,
@@ -223,11 +227,12 @@ def document_fields(
     return fields
 
 
-def stored_document(stored: dict) -> Document:
-    """Rebuild a Document from a hit's stored fields."""
+def stored_document(stored: dict, registry: FacetRegistry = DEFAULT_REGISTRY) -> Document:
+    """Rebuild a Document from a hit's stored fields, with the values of the registry's
+    declared facets read from its stored metadata."""
     extra = json.loads(stored.get("extra") or "{}")
     published = stored.get("published")
-    return Document(
+    doc = Document(
         id=stored["id"],
         path=stored["path"],
         record=extra.get("record"),
@@ -244,4 +249,29 @@ def stored_document(stored: dict) -> Document:
         category=extra.get("category", ""),
         cited_sources=tuple(extra.get("cited_sources", ())),
         evidence=tuple(Mention(**m) for m in extra.get("evidence", ())),
+        metadata=extra.get("metadata") or {},
     )
+    if registry.declared:
+        doc.facets.update((s.name, s.read(doc)) for s in registry.declared)
+    return doc
+
+
+def read_declared_facets(index_dir: Path) -> tuple[DeclaredFacet, ...]:
+    """The declared facets the index was last updated with (none for an older index)."""
+    try:
+        data = json.loads((index_dir / DECLARED_FACETS_FILE).read_text(encoding="utf-8"))
+        return tuple(DeclaredFacet(**entry) for entry in data)
+    except FileNotFoundError:
+        return ()
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexDamagedError(
+            f"cannot read {index_dir / DECLARED_FACETS_FILE} ({exc}): run "
+            "`searchkit index PATH` to write it again"
+        ) from None
+
+
+def write_declared_facets(index_dir: Path, declared: tuple[DeclaredFacet, ...]) -> None:
+    tmp = index_dir / (DECLARED_FACETS_FILE + ".tmp")
+    payload = [d.to_dict() for d in declared]
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / DECLARED_FACETS_FILE)

@@ -23,11 +23,13 @@ from ..extract.files import check_paths, iter_files
 from ..extract.formats import JSON_SUFFIXES, JSONL_SUFFIXES
 from ..extract.pipeline import jsonl_spans
 from ..model import SkippedFile, UpdateReport
-from ..search.segment_facets import warm
+from ..registry import FacetRegistry
+from .facet_files import rederive_declared_facets, save_missing_facet_files
 from .manifest import FileEntry, Manifest, load_manifest, manifest_from_index, save_manifest
 from .merging import tiered_merge
-from .segments import Builders, UnitResult, WorkUnit
-from .store import Store, document_fields
+from .segments import UnitResult, WorkerPool, WorkUnit
+from .store import Store, document_fields, read_declared_facets, write_declared_facets
+from .whoosh_internals import commit_with_segments
 
 #: Commit after this many documents or seconds, whichever comes first.
 BATCH_DOCUMENTS = 20_000
@@ -51,6 +53,7 @@ class _Counts:
     removed: int = 0
     rederived: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,8 +80,9 @@ class Updater:
         self.store = store
         self.config = config
         self.fingerprint = config.fingerprint()
+        self.registry = FacetRegistry.with_declared(config.facets)
         # In-process until index_files knows how much work there is; commit() flushes it.
-        self.builders = Builders(store.path, store.settings, config, 1)
+        self.builders = WorkerPool(store.path, store.settings, config, 1)
         self._spanned: dict[str, str] = {}  # path -> content hash of files cut into spans
         self.unchanged_documents = 0  # in touched files whose content is the same
         self._writer = None  # opened on first write: a no-op run writes nothing
@@ -102,16 +106,7 @@ class Updater:
         if self.pending:
             try:
                 segments = self.builders.flush()
-                writer = self.writer
-                # SegmentWriter.commit() with the builders' segments added to the new table
-                # of contents (Whoosh 2.7.4 is pinned, so its private steps are stable).
-                kept = writer._merge_segments(tiered_merge, False, True)
-                if writer._added:
-                    kept.append(writer._finalize_segment())
-                else:
-                    writer._close_segment()
-                writer._commit_toc(kept + segments)
-                writer._finish()
+                commit_with_segments(self.writer, tiered_merge, segments)
                 self.store.sync()
             except OSError as exc:
                 # Whoosh writes a new commit's files before its table of contents, so a
@@ -124,7 +119,7 @@ class Updater:
             save_manifest(self.store.path, self.manifest)
             self.manifest_dirty = False
             self._writer = None
-            warm(str(self.store.path), self.store.ix)
+            save_missing_facet_files(str(self.store.path), self.store.ix, self.registry)
         self.pending = 0
         self.batch_started = time.monotonic()
 
@@ -252,7 +247,7 @@ class Updater:
         committing in batches."""
         sizes = {path: _size(path) for path in paths}
         jobs = _jobs_for(sizes, jobs)
-        self.builders = Builders(self.store.path, self.store.settings, self.config, jobs)
+        self.builders = WorkerPool(self.store.path, self.store.settings, self.config, jobs)
         queue = deque(self.plan(sizes))
         per_file: dict[str, int] = {}
         for unit in queue:
@@ -360,29 +355,40 @@ def run_update(
     With ``rebuild`` the new index is built beside the current one and swapped in when
     complete (see ``rebuild``), so searches answer from the previous index until then.
     """
-    started = time.perf_counter()
+    options = UpdateOptions(
+        prune=prune,
+        jobs=jobs or os.cpu_count() or 1,
+        batch_size=batch_size,
+        progress=progress,
+        started=time.perf_counter(),
+    )
     roots = check_paths(paths)
-    jobs = jobs or os.cpu_count() or 1
     with store.exclusive(lock_timeout):
         if rebuild:
             from .rebuild import rebuild_beside
 
-            return rebuild_beside(store, roots, config, jobs, progress, batch_size, started)
-        return update_store(store, roots, config, prune, jobs, progress, batch_size, started)
+            return rebuild_beside(store, roots, config, options, update_store)
+        return update_store(store, roots, config, options)
+
+
+@dataclass(frozen=True)
+class UpdateOptions:
+    """How one update runs: pruning, worker processes, batch size, progress, start time."""
+
+    prune: bool = False
+    jobs: int = 1
+    batch_size: int = 0
+    progress: Progress | None = None
+    started: float = 0.0
 
 
 def update_store(
-    store: Store,
-    roots: list[Path],
-    config: ExtractConfig,
-    prune: bool,
-    jobs: int,
-    progress: Progress | None,
-    batch_size: int,
-    started: float,
+    store: Store, roots: list[Path], config: ExtractConfig, options: UpdateOptions
 ) -> UpdateReport:
+    """Bring ``store`` in step with the files under ``roots`` (the lock is held)."""
+    prune, jobs, progress, started = options.prune, options.jobs, options.progress, options.started
     counts = _Counts()
-    updater = Updater(store, config, batch_size)
+    updater = Updater(store, config, options.batch_size)
     interrupted = False
     try:
         files = [str(p) for p in iter_files(roots)]
@@ -413,6 +419,7 @@ def update_store(
         updater.index_files(to_extract, jobs, counts, progress)
         counts.unchanged += updater.unchanged_documents
         updater.finish()
+        counts.rederived += apply_declared_facets(store, config, counts.warnings)
     except KeyboardInterrupt:
         updater.cancel()
         interrupted = True
@@ -426,6 +433,27 @@ def update_store(
         removed=counts.removed,
         rederived=counts.rederived,
         skipped=tuple(counts.skipped),
+        warnings=tuple(counts.warnings),
         interrupted=interrupted,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+
+
+def apply_declared_facets(store: Store, config: ExtractConfig, warnings: list[str]) -> int:
+    """Bring the facet files in step with the facets searchkit.toml declares, from the
+    stored fields; returns how many documents' declared values changed. A declared field
+    that no document has is a warning: a misspelt key, or documents indexed before the
+    index stored their raw fields (those need `searchkit index --rebuild PATH` once)."""
+    if read_declared_facets(store.path) == config.facets:
+        return 0
+    registry = FacetRegistry.with_declared(config.facets)
+    changed, holding = rederive_declared_facets(str(store.path), store.ix, registry)
+    write_declared_facets(store.path, config.facets)
+    for spec in registry.declared:
+        if not holding[spec.name]:
+            warnings.append(
+                f"facet {spec.name!r}: no document has a {spec.metadata_key!r} field (documents "
+                "indexed before searchkit stored raw fields need `searchkit index --rebuild "
+                "PATH` once)"
+            )
+    return changed

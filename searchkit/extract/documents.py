@@ -175,6 +175,7 @@ def build_document(article: RawArticle, path: str, config: ExtractConfig) -> Doc
         category=article.meta.get("category", ""),
         cited_sources=_ranked(m.value for m in actors if m.kind == "cited_source"),
         evidence=evidence,
+        metadata=dict(article.fields),
     )
 
 

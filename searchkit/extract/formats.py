@@ -74,6 +74,41 @@ class RawArticle:
     meta: dict[str, Any] = field(default_factory=dict)
     record: int | None = None  # line number in a JSONL file, position in a JSON list
     html: Any = None  # the HtmlArticle a page was parsed into
+    #: Every short field of the record as read (JSON keys, front-matter keys), for facets
+    #: declared in searchkit.toml: text, numbers, and lists of them.
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+#: Raw fields longer than this are text (a body), not facet values, and are not kept.
+MAX_FIELD_CHARS = 300
+MAX_FIELD_ITEMS = 100
+#: The title and body are stored as such; they are not kept again as raw fields.
+_TEXT_KEYS = frozenset(n.lower() for n in (*FIELD_NAMES["title"], *FIELD_NAMES["body"]))
+
+
+def raw_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The short scalar fields of a record, and lists of them, as declared facets read them."""
+
+    def scalar(value: Any) -> Any:
+        if isinstance(value, bool) or value is None:
+            return None
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, str) and len(value) <= MAX_FIELD_CHARS:
+            return value.strip()
+        return None
+
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if not isinstance(key, str) or key.lower() in _TEXT_KEYS:
+            continue
+        if isinstance(value, list):
+            items = [v for v in (scalar(x) for x in value[:MAX_FIELD_ITEMS]) if v not in (None, "")]
+            if items:
+                out[key] = items
+        elif (kept := scalar(value)) not in (None, ""):
+            out[key] = kept
+    return out
 
 
 @dataclass(frozen=True)
@@ -155,10 +190,34 @@ def _records_to_articles(obj: Any, record: int | None) -> RawArticle:
         raise UnreadableFileError(
             "no text field (title/headline or text/body/content/maintext/short_description)"
         )
-    return RawArticle(title=title, body=body, meta=meta, record=record)
+    return RawArticle(title=title, body=body, meta=meta, record=record, fields=raw_fields(obj))
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def _front_matter_fields(block: str) -> dict[str, Any]:
+    """Every ``key: value`` (and ``- item`` list) of a front-matter block, as written."""
+    fields: dict[str, Any] = {}
+    last_key = None
+    for line in block.splitlines():
+        item = re.match(r"^\s*-\s+(.*)$", line)
+        if item and last_key:
+            previous = fields.get(last_key)
+            items = previous if isinstance(previous, list) else []
+            items.append(item.group(1).strip().strip("'\""))
+            fields[last_key] = items
+            continue
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
+        if not m:
+            continue
+        last_key = m.group(1)
+        value = m.group(2).strip()
+        if value.startswith("[") and value.endswith("]"):
+            fields[last_key] = [v.strip().strip("'\"") for v in value[1:-1].split(",") if v.strip()]
+        elif value:
+            fields[last_key] = value.strip("'\"")
+    return raw_fields(fields)
 
 
 def _parse_front_matter(block: str) -> dict[str, Any]:
@@ -190,17 +249,20 @@ def _parse_front_matter(block: str) -> dict[str, Any]:
 def read_text(text: str, markdown: bool) -> RawArticle:
     """Front matter (optional), then the first non-empty line as title, the rest as body."""
     meta: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
     m = _FRONT_MATTER.match(text)
     if m:
         meta = _parse_front_matter(m.group(1))
+        fields = _front_matter_fields(m.group(1))
         text = text[m.end() :]
     lines = text.strip().splitlines()
     if meta.get("title"):
-        return RawArticle(title=meta.pop("title"), body="\n".join(lines).strip(), meta=meta)
+        title = meta.pop("title")
+        return RawArticle(title, "\n".join(lines).strip(), meta=meta, fields=fields)
     if not lines:
         raise UnreadableFileError("empty file")
     title = re.sub(r"^#+\s*", "", lines[0].strip()) if markdown else lines[0].strip()
-    return RawArticle(title=title, body="\n".join(lines[1:]).strip(), meta=meta)
+    return RawArticle(title=title, body="\n".join(lines[1:]).strip(), meta=meta, fields=fields)
 
 
 def read_html(raw: bytes) -> RawArticle:

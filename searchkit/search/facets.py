@@ -7,9 +7,10 @@ ORs and ANDs of the same bitmaps, which also gives multi-select counts for free:
 counts use every filter but its own. When few documents match, counting walks them and
 their value ids instead.
 
-The per-segment data comes from ``segment_facets`` (saved beside each segment); a value's
-index-wide bitmap is assembled from the segments' bitmaps the first time it is needed and
-kept for the life of the searcher.
+The per-segment data comes from the engine's facet files (saved beside each segment); a
+value's index-wide bitmap is assembled from the segments' bitmaps the first time it is
+needed and kept for the life of the searcher. Facets are named as in the registry; the
+pseudo-facets "month" and "year" count the date facet's buckets.
 """
 
 from __future__ import annotations
@@ -21,12 +22,8 @@ from array import array
 from collections.abc import Iterable
 
 from .. import model
-from .segment_facets import (
-    SegmentFacets,
-    forget_other_segments,
-    mask_from_docnums,
-    segment_facets,
-)
+from ..engine.facet_files import SegmentFacets, mask_from_docnums
+from ..registry import DATE, FacetRegistry, FacetSpec
 
 __all__ = ["FacetTable", "docnums_in", "facet_result", "mask_from_docnums", "surname_merges"]
 
@@ -73,18 +70,20 @@ def surname_merges(actors: Iterable[str]) -> dict[str, str]:
 class FacetTable:
     """Bitmaps of every facet value over all documents of one searcher's segments."""
 
-    def __init__(self, index_path: str, searcher):
-        leaves = [(r, o) for r, o in searcher.reader().leaf_readers() if r.segment() is not None]
-        self.size = searcher.reader().doc_count_all()
-        forget_other_segments(index_path, {r.segment().segment_id() for r, _ in leaves})
+    def __init__(
+        self,
+        segments: list[tuple[SegmentFacets, int]],
+        size: int,
+        live: int,
+        registry: FacetRegistry,
+    ):
         # (segment facets, offset of its first document) in document-number order
-        self.segments: list[tuple[SegmentFacets, int]] = [
-            (segment_facets(index_path, r), offset) for r, offset in leaves
-        ]
-        self.live = (1 << self.size) - 1
-        for reader, offset in leaves:
-            for n in reader.segment().deleted_docs():
-                self.live &= ~(1 << (offset + n))
+        self.segments = segments
+        self.size = size
+        self.live = live
+        self.registry = registry
+        self._columns = {s.name: s.column for s in registry}
+        self._columns.update(month="month", year="month")
         self._stored_names: dict[str, set[str]] = {}
         self._values: dict[str, set[str]] = {}
         self.actor_names = surname_merges(self._names("actor"))
@@ -96,11 +95,12 @@ class FacetTable:
 
     # -- values -----------------------------------------------------------------------------
 
-    def _names(self, column: str) -> set[str]:
-        """The stored values of a column across the segments."""
-        names = self._stored_names.get(column)
+    def _names(self, facet: str) -> set[str]:
+        """The stored values of a facet across the segments."""
+        column = self._columns[facet]
+        names = self._stored_names.get(facet)
         if names is None:
-            names = self._stored_names[column] = {
+            names = self._stored_names[facet] = {
                 name
                 for seg, _ in self.segments
                 if column in seg.columns
@@ -138,7 +138,7 @@ class FacetTable:
             column, stored = self._sources(facet, value)
             mask = 0
             for seg, offset in self.segments:
-                col = seg.columns.get(column)
+                col = seg.columns.get(self._columns[column])
                 if col is None:
                     continue
                 for name in stored:
@@ -243,7 +243,7 @@ class FacetTable:
 
     def _count_sparse(self, facet: str, scope: int) -> tuple[dict[str, int], int]:
         """Walk the matching documents of each segment and count their value ids."""
-        column = "month" if facet == "year" else facet
+        column = self._columns[facet]
         merge = self.actor_names if facet == "actor" else {}
         counts: dict[str, int] = {}
         missing = 0
@@ -286,21 +286,25 @@ def _facet_value(facet: str, stored: str, merge: dict[str, str]) -> str:
 
 def facet_result(
     table: FacetTable,
-    name: str,
+    spec: FacetSpec,
     scope: int,
     limit: int,
     selected: Iterable[str] = (),
-    label=None,
     interval: str = "month",
 ) -> model.Facet:
-    """A model.Facet for ``name`` over ``scope``; dates count by month or year, in date order."""
-    chosen = set(selected)
-    if name == "date":
+    """A model.Facet for ``spec`` over ``scope``; dates count by month or year, in date
+    order. Selected values are always listed, even when their count is outside the top
+    ``limit`` or zero, so a user sees what they chose."""
+    chosen = list(dict.fromkeys(selected))
+    if spec.kind == DATE:
         ranked, missing = table.count(interval, scope)
         ranked.sort(key=lambda kv: kv[0])  # a histogram reads in time order
         shown = ranked[-limit:] if limit else ranked
     else:
-        ranked, missing = table.count(name, scope)
+        ranked, missing = table.count(spec.name, scope)
         shown = ranked[:limit] if limit else ranked
-    values = tuple(model.FacetValue(v, label(v) if label else v, c, v in chosen) for v, c in shown)
-    return model.Facet(name, values, missing, len(ranked))
+        listed = {v for v, _ in shown}
+        counts = dict(ranked)
+        shown = shown + [(v, counts.get(v, 0)) for v in chosen if v not in listed]
+    values = tuple(model.FacetValue(v, spec.label_value(v), c, v in chosen) for v, c in shown)
+    return model.Facet(spec.name, values, missing, len(ranked))

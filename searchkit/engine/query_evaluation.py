@@ -11,8 +11,7 @@ BM25F as Whoosh's (``ranking``). Only plain terms and their combinations are eva
 here; for anything else (phrases, prefixes, fuzzy terms, ranges, weighted ORs)
 ``QueryEvaluation.mask`` is None and the caller asks Whoosh.
 
-Whoosh 2.7.4 is pinned, so reading a terms reader's posting file and a block's ids and
-weights through their private attributes is stable.
+Posting blocks are read through ``whoosh_internals.posting_blocks``.
 """
 
 from __future__ import annotations
@@ -24,8 +23,9 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 
+from .facet_files import mask_from_docnums
 from .ranking import rsj_idf
-from .segment_facets import mask_from_docnums
+from .whoosh_internals import field_b, posting_blocks
 
 
 class _Unsupported(Exception):
@@ -47,21 +47,9 @@ class _TermPostings:
                 continue
             self.doc_frequency += terminfo.doc_frequency()
             id_blocks, weight_blocks = [], []
-            matcher = _matcher(reader, fieldname, btext, terminfo)
-            if hasattr(matcher, "_read_ids"):
-                while not matcher._atend:
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    id_blocks.append(matcher._ids)
-                    weight_blocks.append(matcher._weights)
-                    matcher._next_block()
-            else:  # not Whoosh's on-disk matcher: walk it
-                ids, weights = [], []
-                while matcher.is_active():
-                    ids.append(matcher.id())
-                    weights.append(matcher.weight())
-                    matcher.next()
-                id_blocks, weight_blocks = [ids], [weights]
+            for ids, weights in posting_blocks(reader, fieldname, btext, terminfo):
+                id_blocks.append(ids)
+                weight_blocks.append(weights)
             self.segments[offset] = (reader, id_blocks, weight_blocks)
 
     def mask(self, offset: int, size: int) -> int:
@@ -69,14 +57,6 @@ class _TermPostings:
         if offset not in self.segments:
             return 0
         return mask_from_docnums(chain.from_iterable(self.segments[offset][1]), size)
-
-
-def _matcher(reader, fieldname: str, btext: bytes, terminfo):
-    terms = getattr(reader, "_terms", None)
-    if terms is not None and hasattr(terms, "_postfile"):
-        fmt = reader.schema[fieldname].format
-        return terms._codec.postings_reader(terms._postfile, terminfo, fmt)
-    return reader.postings(fieldname, btext)
 
 
 class QueryEvaluation:
@@ -193,7 +173,7 @@ class QueryEvaluation:
             # BM25F as ranking.RankingModel and Whoosh's BM25FScorer compute it.
             idf = rsj_idf(n_docs, postings.doc_frequency)
             avgfl = searcher.avg_field_length(fieldname) or 1
-            b = weighting._field_B.get(fieldname, weighting.B)
+            b = field_b(weighting, fieldname)
             k1 = weighting.K1
             for offset, (reader, id_blocks, weight_blocks) in postings.segments.items():
                 length_of = reader.doc_field_length  # as Whoosh's scorer calls it

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from searchkit import Index
+from searchkit.engine.query_evaluation import QueryEvaluation
 from searchkit.search.facets import docnums_in
-from searchkit.search.matchset import QueryEvaluation
 from support import write_records
 
 
@@ -47,7 +47,7 @@ def searcher(tmp_path_factory):
             index.update([root / f"part{part}.jsonl"], jobs=1)
         index.update([root / "part0.jsonl"], jobs=1)  # nothing new: the manifest says so
         ctx = index._context()
-        yield ctx.searcher
+        yield ctx.snapshot._searcher
 
 
 def terms():

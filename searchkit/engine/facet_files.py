@@ -5,7 +5,8 @@ two seconds for 100,000 documents in Python, which a command-line search would p
 start. A segment never changes after it is written (deletions live in the table of
 contents), so the result is saved as ``<segment>.fct`` in the index directory; Whoosh's own
 clean-up deletes it with the segment because it carries the segment's name. The writer
-saves it right after each commit (``warm``), so a search process only loads it.
+saves the files it lacks after each commit (``save_missing_facet_files``), so a search
+process only loads them.
 
 Per facet it holds the segment's distinct values, each document's value ids (as compressed
 sparse rows: ``starts[n]:starts[n + 1]`` indexes ``ids``) and each value's bitmap of local
@@ -22,18 +23,11 @@ import zlib
 from array import array
 from pathlib import Path
 
-#: Facet name -> the column it is read from, and whether a document may hold several values.
-FACET_COLUMNS = {
-    "actor": ("actor", True),
-    "country": ("country", True),
-    "source_type": ("source_type", False),
-    "source": ("source", False),
-    "language": ("language", False),
-    "month": ("month", False),
-}
+from ..registry import DEFAULT_REGISTRY, FacetRegistry
+
 FILE_SUFFIX = ".fct"
 #: Bump when the saved layout changes; files of another format are rebuilt.
-FORMAT = 1
+FORMAT = 2
 
 
 def mask_from_docnums(docnums, size: int) -> int:
@@ -91,31 +85,39 @@ def _bitmap_bytes(docnums, size: int) -> bytes:
 
 
 class SegmentFacets:
-    """Every facet of one segment, and each document's publication day (0: undated)."""
+    """Every facet of one segment, and each document's publication day (0: undated).
 
-    def __init__(self, size: int, columns: dict[str, FacetColumn], days: array):
+    Columns are keyed by the registry's ``FacetSpec.column``. ``declared`` is the
+    fingerprint of the declared facets the file holds: when searchkit.toml declares other
+    facets, the file is built again from the segment's stored fields.
+    """
+
+    def __init__(self, size: int, columns: dict[str, FacetColumn], days: array, declared: str = ""):
         self.size = size
         self.columns = columns
         self.days = days
+        self.declared = declared
         self._dated: tuple[array, array] | None = None
 
     @classmethod
-    def from_reader(cls, reader) -> SegmentFacets:
+    def from_reader(cls, reader, registry: FacetRegistry = DEFAULT_REGISTRY) -> SegmentFacets:
         size = reader.doc_count_all()
         columns = {}
-        for facet, (column, multi) in FACET_COLUMNS.items():
-            if column not in reader.schema:
+        for spec in registry:
+            if spec.declared or spec.column not in reader.schema:
                 continue
             raw = (
-                list(reader.column_reader(column, translate=False))
-                if reader.has_column(column)
+                list(reader.column_reader(spec.column, translate=False))
+                if reader.has_column(spec.column)
                 else [b""] * size
             )
-            if multi:
+            if spec.multi:
                 per_doc = [tuple(v.decode("utf-8").split(",")) if v else () for v in raw]
             else:
                 per_doc = [(v.decode("utf-8"),) if v else () for v in raw]
-            columns[facet] = FacetColumn.from_values(per_doc)
+            columns[spec.column] = FacetColumn.from_values(per_doc)
+        if registry.declared:
+            columns.update(declared_columns(reader, registry))
         days = array("l", [0]) * size
         if reader.has_column("published"):
             field = reader.schema["published"]
@@ -126,7 +128,7 @@ class SegmentFacets:
                         days[n] = field.from_column_value(value).toordinal()
                     except (ValueError, OverflowError, TypeError):
                         pass
-        return cls(size, columns, days)
+        return cls(size, columns, days, registry.fingerprint())
 
     def dated(self) -> tuple[array, array]:
         """(days, document numbers) of the dated documents, in day order."""
@@ -140,12 +142,12 @@ class SegmentFacets:
             facet: (c.names, c.ids.tobytes(), c.starts.tobytes(), c.packed)
             for facet, c in self.columns.items()
         }
-        return marshal.dumps((FORMAT, self.size, columns, self.days.tobytes()))
+        return marshal.dumps((FORMAT, self.size, columns, self.days.tobytes(), self.declared))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SegmentFacets | None:
         try:
-            version, size, saved, days_bytes = marshal.loads(data)
+            version, size, saved, days_bytes, declared = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
         if version != FORMAT:
@@ -160,7 +162,7 @@ class SegmentFacets:
         days.frombytes(days_bytes)
         if len(days) != size:
             return None
-        return cls(size, columns, days)
+        return cls(size, columns, days, declared)
 
 
 _cache: dict[tuple[str, str], SegmentFacets] = {}
@@ -171,25 +173,42 @@ def _path(index_path: str, segment_id: str) -> Path:
     return Path(index_path) / f"{segment_id}{FILE_SUFFIX}"
 
 
-def segment_facets(index_path: str, reader) -> SegmentFacets:
+def declared_columns(reader, registry: FacetRegistry) -> dict[str, FacetColumn]:
+    """The columns of the declared facets, read from the segment's stored fields (they are
+    not index fields, so a changed declaration needs no re-indexing)."""
+    from .store import stored_document
+
+    per_spec: dict[str, list[tuple[str, ...]]] = {s.column: [] for s in registry.declared}
+    for stored in reader.all_stored_fields():
+        doc = stored_document(stored, registry)
+        for spec in registry.declared:
+            per_spec[spec.column].append(doc.facets.get(spec.name, ()))
+    return {column: FacetColumn.from_values(values) for column, values in per_spec.items()}
+
+
+def segment_facets(
+    index_path: str, reader, registry: FacetRegistry = DEFAULT_REGISTRY
+) -> SegmentFacets:
     """The facets of a reader's segment: from this process's cache, the saved file, or its
     columns (then saved for the next process)."""
     segment_id = reader.segment().segment_id()
     key = (index_path, segment_id)
     with _cache_lock:
         cached = _cache.get(key)
-    if cached is not None:
+    if cached is not None and cached.declared == registry.fingerprint():
         return cached
     path = _path(index_path, segment_id)
     facets = None
     try:
         facets = SegmentFacets.from_bytes(path.read_bytes())
-        if facets is not None and facets.size != reader.doc_count_all():
+        if facets is not None and (
+            facets.size != reader.doc_count_all() or facets.declared != registry.fingerprint()
+        ):
             facets = None
     except OSError:
         pass
     if facets is None:
-        facets = SegmentFacets.from_reader(reader)
+        facets = SegmentFacets.from_reader(reader, registry)
         _save(path, facets)
     with _cache_lock:
         _cache[key] = facets
@@ -214,20 +233,77 @@ def forget_other_segments(index_path: str, current: set[str]) -> None:
             del _cache[key]
 
 
-def save_segment_facets(index_path: str, reader) -> None:
+def save_segment_facets(
+    index_path: str, reader, registry: FacetRegistry = DEFAULT_REGISTRY
+) -> SegmentFacets:
     """Read a segment's columns and save its facet file."""
-    _save(_path(index_path, reader.segment().segment_id()), SegmentFacets.from_reader(reader))
+    facets = SegmentFacets.from_reader(reader, registry)
+    _save(_path(index_path, reader.segment().segment_id()), facets)
+    return facets
 
 
-def warm(index_path: str, ix) -> None:
+def save_missing_facet_files(
+    index_path: str, ix, registry: FacetRegistry = DEFAULT_REGISTRY
+) -> None:
     """Save the facet file of every segment that lacks one (the writer, after a commit):
     segments the writer merged or wrote itself; workers save their own."""
-    from whoosh.reading import SegmentReader
+    from .whoosh_internals import committed_segments, segment_reader
 
-    for segment in ix._segments():
+    for segment in committed_segments(ix):
         if segment.doc_count_all() and not _path(index_path, segment.segment_id()).exists():
-            reader = SegmentReader(ix.storage, ix.schema, segment)
+            reader = segment_reader(ix.storage, ix.schema, segment)
             try:
-                save_segment_facets(index_path, reader)
+                save_segment_facets(index_path, reader, registry)
             finally:
                 reader.close()
+
+
+def rederive_declared_facets(index_path: str, ix, registry: FacetRegistry) -> tuple[int, dict]:
+    """Rewrite every segment's facet file for a changed set of declared facets, from the
+    stored fields (no source file is read). Returns the number of documents whose declared
+    values changed, and per declared facet the number of documents holding a value."""
+    from .whoosh_internals import committed_segments, segment_reader
+
+    changed = 0
+    holding = {spec.name: 0 for spec in registry.declared}
+    for segment in committed_segments(ix):
+        if not segment.doc_count_all():
+            continue
+        path = _path(index_path, segment.segment_id())
+        try:
+            old = SegmentFacets.from_bytes(path.read_bytes())
+        except OSError:
+            old = None
+        reader = segment_reader(ix.storage, ix.schema, segment)
+        try:
+            new = save_segment_facets(index_path, reader, registry)
+            deleted = set(segment.deleted_docs())
+        finally:
+            reader.close()
+        for n in range(new.size):
+            if n in deleted:
+                continue
+            if _declared_values(old, n) != _declared_values(new, n):
+                changed += 1
+            for spec in registry.declared:
+                column = new.columns.get(spec.column)
+                if column is not None and column.starts[n + 1] > column.starts[n]:
+                    holding[spec.name] += 1
+    with _cache_lock:
+        for key in [k for k in _cache if k[0] == index_path]:
+            del _cache[key]
+    return changed, holding
+
+
+def _declared_values(facets: SegmentFacets | None, n: int) -> dict[str, tuple[str, ...]]:
+    if facets is None:
+        return {}
+    out = {}
+    for key, column in facets.columns.items():
+        if key.startswith("declared:"):
+            values = tuple(
+                column.names[i] for i in column.ids[column.starts[n] : column.starts[n + 1]]
+            )
+            if values:
+                out[key] = values
+    return out

@@ -1,4 +1,37 @@
-"""Whoosh's W3 codec, with its per-document reader made safe and cheaper.
+"""Every use of Whoosh 2.7.4's private API, in one place.
+
+Whoosh is pinned at 2.7.4 (README, "Design notes"), so these names are stable; the test
+``tests/test_whoosh_internals.py`` asserts that each of them still exists in the installed
+Whoosh, and that postings written by our codec read back the same through stock Whoosh.
+Nothing outside this module touches an underscore attribute of a Whoosh object.
+
+The private names relied on, and why:
+
+- ``SegmentWriter._merge_segments``, ``._added``, ``._finalize_segment``,
+  ``._close_segment``, ``._commit_toc``, ``._finish``: a commit that adds segments written
+  by worker processes to the writer's own (``commit_with_segments``); Whoosh's public
+  ``commit()`` only knows the writer's own segment.
+- ``SegmentWriter._tempstorage`` and ``.pool``: each worker's writer gets a temporary folder
+  and posting pool of its own, because Whoosh gives every writer the same folder and deletes
+  it when the first one finishes (``open_segment_writer``).
+- ``FileIndex._segments``: the segments of the newest commit, to save missing facet files.
+- ``TOC._pattern``, ``TOC._filename``, ``TOC._segment_pattern``: the names of commit files
+  and segment files, for ``check`` and for moving a rebuilt index in.
+- ``W3LeafMatcher._read_ids``, ``._read_weights``, ``._ids``, ``._weights``, ``._atend``,
+  ``._next_block``, ``SegmentReader._terms`` and its ``._postfile`` and ``._codec``: a term's
+  posting ids and weights a block at a time, without a matcher per posting
+  (``posting_blocks``).
+- ``Query._btexts``: the index terms a prefix, wildcard or fuzzy term expands to.
+- The codec classes below subclass W3's per-document reader (``_colfiles``,
+  ``_get_column_file``, ``_cached_reader``, ``_doccount``, a column reader's ``_dbfile``,
+  ``_basepos`` and ``_count``), its postings writer (``_ids``, ``_weights``, ``_values``,
+  ``_blockcount``, ``_blocklimit``, ``_maxweight``, ``_minlength``, ``_maxlength``,
+  ``_terminfo``, ``_postfile``, ``_compression``, ``_format``, ``_new_block``,
+  ``_mini_ids``, ``_mini_values``, ``_write_block``), its field writer (``_postwriter``) and
+  its leaf matcher (``_data``, ``_read_data``, ``_read_values``, ``_values``); each class
+  says why.
+
+The codec: Whoosh's W3 codec, with its per-document reader made safe and cheaper.
 
 Whoosh opens a segment's column files (stored fields, field lengths, sortable columns)
 lazily, on first use. Between a searcher reading the table of contents and that first use,
@@ -17,6 +50,7 @@ document it scores (a quarter of the time spent writing a segment's postings).
 
 from __future__ import annotations
 
+import os
 import pickle
 import zlib
 
@@ -229,3 +263,155 @@ class SearchkitCodec(W3Codec):
             compression=self._compression,
             inlinelimit=self._inlinelimit,
         )
+
+
+# ---- writing: worker segments and commits -------------------------------------------------
+
+INDEX_NAME = "MAIN"
+
+
+def open_segment_writer(index_dir: str, pool_mb: int):
+    """A writer for one new segment that never takes the index lock and never commits.
+
+    Whoosh gives every writer the same temporary folder and deletes it when one of them
+    finishes; a folder of our own survives the other writers' commits.
+    """
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import PostingPool, SegmentWriter
+
+    storage = FileStorage(index_dir)
+    writer = SegmentWriter(storage.open_index(), _lk=False, codec=SearchkitCodec(), compound=False)
+    writer._tempstorage = storage.temp_storage(f".build-{os.getpid()}-{id(writer)}.tmp")
+    writer.pool = PostingPool(writer._tempstorage, writer.newsegment, limitmb=pool_mb)
+    return writer
+
+
+def segment_writer_documents(writer) -> int:
+    """How many documents a segment writer holds so far."""
+    return writer.docnum
+
+
+def finish_segment(writer):
+    """Write a segment writer's postings and close it, uncommitted; returns its Segment."""
+    try:
+        return writer._finalize_segment()
+    finally:
+        writer._tempstorage.destroy()
+
+
+def abandon_segment(writer) -> None:
+    """Close a segment writer without finishing it; its files become orphans that the next
+    commit deletes."""
+    try:
+        writer._close_segment()
+        writer._tempstorage.destroy()
+    except Exception:
+        pass
+
+
+def commit_with_segments(writer, merge_policy, segments: list) -> None:
+    """``SegmentWriter.commit()`` with segments written elsewhere added to the new table of
+    contents, beside the writer's own segment and deletions."""
+    kept = writer._merge_segments(merge_policy, False, True)
+    if writer._added:
+        kept.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(kept + segments)
+    writer._finish()
+
+
+def segment_reader(storage, schema, segment):
+    """A reader over one segment (for merging, and for saving its facet file)."""
+    from whoosh.reading import SegmentReader
+
+    return SegmentReader(storage, schema, segment)
+
+
+def committed_segments(ix) -> list:
+    """The segments of the newest commit of a Whoosh index."""
+    return ix._segments()
+
+
+# ---- commit files -------------------------------------------------------------------------
+
+
+def commit_generations(path: str) -> list[int]:
+    """Generations of the commits (tables of contents) in an index folder, newest first."""
+    from whoosh.index import TOC
+
+    pattern = TOC._pattern(INDEX_NAME)
+    found = [int(m.group(1)) for name in os.listdir(path) if (m := pattern.match(name))]
+    return sorted(found, reverse=True)
+
+
+def commit_filename(generation: int) -> str:
+    """The file name of one commit's table of contents."""
+    from whoosh.index import TOC
+
+    return TOC._filename(INDEX_NAME, generation)
+
+
+def is_segment_file(name: str) -> bool:
+    """Whether a file name belongs to a segment (postings, columns, stored fields)."""
+    from whoosh.index import TOC
+
+    return bool(TOC._segment_pattern(INDEX_NAME).match(name))
+
+
+def move_commit(source_dir: str, target_dir: str, generation: int) -> None:
+    """Make the newest commit of ``source_dir`` the newest commit of ``target_dir`` (whose
+    segment files must already be there), as ``generation``; the switch is a rename."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    toc = TOC.read(FileStorage(source_dir), INDEX_NAME)
+    toc.generation = generation
+    storage = FileStorage(target_dir)
+    toc.write(storage, INDEX_NAME)  # a temp file renamed over: the switch is atomic
+    return toc
+
+
+def delete_unreferenced(target_dir: str, toc) -> None:
+    """Delete the files of older commits and segments ``toc`` does not name."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import clean_files
+
+    clean_files(FileStorage(target_dir), INDEX_NAME, toc.generation, toc.segments)
+
+
+# ---- reading postings ---------------------------------------------------------------------
+
+
+def posting_blocks(reader, fieldname: str, btext: bytes, terminfo):
+    """A term's postings in one segment as (ids, weights) blocks, read without a matcher
+    call per posting."""
+    terms = getattr(reader, "_terms", None)
+    if terms is not None and hasattr(terms, "_postfile"):
+        fmt = reader.schema[fieldname].format
+        matcher = terms._codec.postings_reader(terms._postfile, terminfo, fmt)
+    else:
+        matcher = reader.postings(fieldname, btext)
+    if hasattr(matcher, "_read_ids"):
+        while not matcher._atend:
+            matcher._read_ids()
+            matcher._read_weights()
+            yield matcher._ids, matcher._weights
+            matcher._next_block()
+        return
+    ids, weights = [], []  # not Whoosh's on-disk matcher: walk it
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights
+
+
+def expansions(query, reader):
+    """The index terms (bytes) a prefix, wildcard or fuzzy query expands to, lazily."""
+    return query._btexts(reader)
+
+
+def field_b(weighting, fieldname: str) -> float:
+    """BM25F's length normalisation B for one field (``BM25F._field_B``)."""
+    return weighting._field_B.get(fieldname, weighting.B)

@@ -116,7 +116,8 @@ def render_results(results: model.SearchResults, colour: bool = False) -> str:
 def render_csv(results: model.SearchResults, writer) -> None:
     """A header row, then one row per hit; every text cell cleaned like the terminal view
     (a spreadsheet or a `cat` of the file must not meet control characters either)."""
-    writer.writerow(CSV_COLUMNS)
+    declared = list(dict.fromkeys(name for h in results.hits for name in h.facets))
+    writer.writerow([*CSV_COLUMNS, *declared])
     for h in results.hits:
         row = [
             h.rank,
@@ -132,6 +133,7 @@ def render_csv(results: model.SearchResults, writer) -> None:
             h.path,
             h.url,
             h.snippet,
+            *(";".join(h.facets.get(name, ())) for name in declared),
         ]
         writer.writerow([clean_text(v) if isinstance(v, str) else v for v in row])
 
@@ -153,6 +155,7 @@ def render_document(doc: model.Document) -> str:
         ("authors", "; ".join(clean_text(a) for a in doc.authors)),
         ("category", clean_text(doc.category)),
         ("cited", "; ".join(clean_text(c) for c in doc.cited_sources)),
+        *((name, "; ".join(clean_text(v) for v in values)) for name, values in doc.facets.items()),
     ]
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows if v]

@@ -23,9 +23,13 @@ class ExitCode(enum.IntEnum):
 
 
 class SearchkitError(Exception):
-    """Base of every error searchkit raises on purpose. The message says what to do next."""
+    """Base of every error searchkit raises on purpose. The message says what to do next.
 
-    exit_code = ExitCode.USAGE
+    Each subclass names its exit code; an error raised as the base class itself is a bug in
+    searchkit (it should have said which kind of error it is), so it maps to INTERNAL.
+    """
+
+    exit_code = ExitCode.INTERNAL
 
 
 class UsageError(SearchkitError):
@@ -73,5 +77,8 @@ class IndexIOError(SearchkitError):
 class UnreadableFileError(SearchkitError):
     """A source file that cannot be turned into documents; the reason is the message.
 
-    Raised inside extraction and collected into the update report, never out of a run.
+    Raised inside extraction and collected into the update report, never out of a run;
+    if one ever escapes, it was a path the user gave, hence a usage error.
     """
+
+    exit_code = ExitCode.USAGE

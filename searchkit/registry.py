@@ -26,6 +26,10 @@ from .model import SOURCE_TYPES, Document
 KEYWORD = "keyword"  # one value per document
 MULTI = "multi"  # several values per document
 DATE = "date"  # a publication date, counted in month or year buckets
+#: How ``field:value`` in a query matches a facet's values.
+EXACT = "exact"  # the whole value (a code: FR, en, wire)
+WORDS = "words"  # the value as one lower-cased token (an outlet name)
+NAMES = "names"  # any words of a name, as a phrase ("Macron" matches "Emmanuel Macron")
 #: Open-ended date ranges start here; dates are refused past MAX_YEAR.
 MIN_YEAR = 1900
 MAX_YEAR = 9000
@@ -57,6 +61,10 @@ class FacetSpec:
     help: str = ""
     default: bool = True  # counted when the caller names no facets
     metadata_key: str = ""  # declared facets: the raw field their values come from
+    matched_as: str = EXACT
+    #: Merges values that name the same thing across the index (surname-only actors with
+    #: their one full name): given every value, returns value -> the value it merges into.
+    merge_values: Callable[[Collection[str]], dict[str, str]] | None = None
 
     @property
     def multi(self) -> bool:
@@ -130,6 +138,30 @@ def _language_label(code: str) -> str:
     return language_label(code)
 
 
+_PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}")
+_SURNAME = re.compile(r"[A-Z][\w'’-]+")
+
+
+def surname_merges(actors: Iterable[str]) -> dict[str, str]:
+    """Surname-only actor values that name one person across the index -> the full name.
+
+    Extraction resolves "Macron" to "Emmanuel Macron" within a document; an article that
+    only ever says "Goncharenko" is resolved here, when exactly one full name in the index
+    ends with that surname. Full names are two to four capitalised words (no "of", so no
+    organisation); an ambiguous surname (two Johnsons) stays as it is.
+    """
+    names = set(actors)
+    by_surname: dict[str, set[str]] = {}
+    for name in names:
+        if _PERSON_NAME.fullmatch(name):
+            by_surname.setdefault(name.rsplit(" ", 1)[1], set()).add(name)
+    return {
+        surname: next(iter(full))
+        for surname, full in by_surname.items()
+        if len(full) == 1 and surname in names and _SURNAME.fullmatch(surname)
+    }
+
+
 def _month(doc: Document) -> tuple[str, ...]:
     return (f"{doc.published:%Y-%m}",) if doc.published else ()
 
@@ -149,6 +181,8 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         resolve=match_names,
         aliases=("actors", "person"),
         help="Only documents naming this actor.",
+        matched_as=NAMES,
+        merge_values=surname_merges,
     ),
     FacetSpec(
         "country",
@@ -193,6 +227,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         resolve=match_names,
         help="Outlet name, e.g. Reuters.",
         default=False,
+        matched_as=WORDS,
     ),
     FacetSpec(
         "language",

@@ -57,7 +57,7 @@ _ELISION = re.compile(
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
-class ClitiFilter(Filter):
+class CliticFilter(Filter):
     """Drop English possessives ("Macron's") and French/Italian elisions ("l'armée")."""
 
     def __call__(self, tokens):
@@ -105,7 +105,7 @@ def language_field(language: str) -> str:
 
 
 def _base(lang: str) -> Analyzer:
-    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | ClitiFilter() | LatinFoldFilter()
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CliticFilter() | LatinFoldFilter()
     if lang != FALLBACK:
         try:
             stops = stopwords_for_language(lang)
@@ -129,7 +129,7 @@ def text_analyzer(lang: str, stemming: bool = True) -> Analyzer:
 @functools.cache
 def name_analyzer() -> Analyzer:
     """For actor names: words, lower-cased, Latin accents folded, never stemmed."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | ClitiFilter() | LatinFoldFilter()
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CliticFilter() | LatinFoldFilter()
 
 
 def analyze(text: str, lang: str, stemming: bool = True) -> list[str]:

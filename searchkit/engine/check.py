@@ -15,11 +15,13 @@ from pathlib import Path
 
 from ..errors import IndexMissingError, SearchkitError
 from ..model import CheckReport
+from ..registry import BUILT_IN
 from .manifest import MANIFEST_FILE, load_manifest, manifest_from_index, save_manifest
 from .schema import SETTINGS_FILE, read_settings
 from .whoosh_internals import INDEX_NAME, commit_filename, commit_generations
 
-FACET_COLUMNS = ("actor", "country", "source_type", "source", "language", "month")
+#: The index columns of the built-in facets (declared ones live in the facet files only).
+FACET_COLUMNS = tuple(spec.column for spec in BUILT_IN)
 
 
 def _generations(path: Path) -> list[int]:

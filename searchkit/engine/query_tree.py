@@ -21,7 +21,7 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, OrGroup, QueryParser
 from whoosh.qparser.plugins import SingleQuotePlugin
 
 from ..errors import QuerySyntaxError, UsageError
-from ..registry import DATE, MIN_YEAR, FacetRegistry, month_end, parse_date
+from ..registry import DATE, MIN_YEAR, NAMES, FacetRegistry, month_end, parse_date
 from .analysis import TOKEN_PATTERN, name_analyzer, text_analyzer
 from .whoosh_internals import expansions
 
@@ -173,11 +173,12 @@ class _Rewriter:
                 return _date_range(q.start, q.end)
             return _date_term(getattr(q, "text", ""))
         value = " ".join(q.words) if isinstance(q, query.Phrase) else getattr(q, "text", "")
-        if spec.name == "actor":  # any of an actor's words, as a phrase: actor:Macron
+        if spec.matched_as == NAMES:  # any of a name's words, as a phrase: actor:Macron
             tokens = [t.text for t in name_analyzer()(value)]
+            words = f"{spec.field}_words"
             if len(tokens) > 1:
-                return query.Phrase("actor_words", tokens)
-            return query.Term("actor_words", tokens[0]) if tokens else query.NullQuery
+                return query.Phrase(words, tokens)
+            return query.Term(words, tokens[0]) if tokens else query.NullQuery
         if spec.declared:
             if self.facet_mask is None:
                 return query.NullQuery

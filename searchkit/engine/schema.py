@@ -11,16 +11,12 @@ from pathlib import Path
 from whoosh import fields
 
 from ..errors import IndexMissingError, SchemaVersionError
+from ..registry import BUILT_IN, DATE, EXACT, MULTI, NAMES, FacetSpec
 from .analysis import FALLBACK, FIELD_LANGUAGES, TextField, name_analyzer
 
 #: Bump when the schema or the meaning of a stored value changes; older indexes are refused.
 SCHEMA_VERSION = 3
 SETTINGS_FILE = "searchkit.json"
-
-#: Facet fields that hold several values, joined with commas in the index and its columns.
-MULTI_VALUED = ("actor", "country")
-#: Single-valued facet fields stored as columns.
-SINGLE_VALUED = ("source_type", "source", "language", "month")
 
 
 @dataclass(frozen=True)
@@ -41,6 +37,27 @@ def text_fields(settings: IndexSettings, kind: str) -> list[str]:
     return [f"{kind}_{lang}" for lang in settings.languages]
 
 
+def facet_fields(spec: FacetSpec) -> dict[str, fields.FieldType]:
+    """The index fields of one built-in facet, from its registry declaration: a column for
+    counting, terms for ``field:value``, and for names a phrase field of their words."""
+    if spec.kind == DATE:
+        return {
+            spec.field: fields.DATETIME(stored=True, sortable=True),
+            "year": fields.ID(),
+            spec.column: fields.ID(sortable=True),  # "YYYY-MM", the histogram's buckets
+            "day": fields.ID(),
+        }
+    if spec.kind == MULTI or spec.matched_as != EXACT:
+        out = {
+            spec.field: fields.KEYWORD(commas=True, lowercase=True, sortable=True, scorable=False)
+        }
+    else:
+        out = {spec.field: fields.ID(sortable=True)}
+    if spec.matched_as == NAMES:
+        out[f"{spec.field}_words"] = fields.TEXT(analyzer=name_analyzer(), phrase=True)
+    return out
+
+
 def build_schema(settings: IndexSettings) -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(unique=True, stored=True),
@@ -48,20 +65,13 @@ def build_schema(settings: IndexSettings) -> fields.Schema:
         url=fields.STORED(),
         title=fields.STORED(),
         body=fields.STORED(),
-        extra=fields.STORED(),  # JSON: authors, category, cited sources, evidence
+        extra=fields.STORED(),  # JSON: authors, category, cited sources, evidence, metadata
         content_hash=fields.STORED(),
         mtime=fields.STORED(),
-        actor=fields.KEYWORD(commas=True, lowercase=True, sortable=True, scorable=False),
-        actor_words=fields.TEXT(analyzer=name_analyzer(), phrase=True),
-        country=fields.KEYWORD(commas=True, lowercase=True, sortable=True, scorable=False),
-        source_type=fields.ID(sortable=True),
-        source=fields.KEYWORD(commas=True, lowercase=True, sortable=True, scorable=False),
-        language=fields.ID(sortable=True),
-        published=fields.DATETIME(stored=True, sortable=True),
-        year=fields.ID(),
-        month=fields.ID(sortable=True),
-        day=fields.ID(),
     )
+    for spec in BUILT_IN:
+        for name, field_type in facet_fields(spec).items():
+            schema.add(name, field_type)
     for lang in settings.languages:
         schema.add(f"title_{lang}", TextField(lang, settings.stemming))
         schema.add(f"body_{lang}", TextField(lang, settings.stemming))

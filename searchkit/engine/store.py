@@ -18,7 +18,16 @@ from whoosh.index import LockError
 
 from ..errors import IndexDamagedError, IndexIOError, IndexLockedError, IndexMissingError
 from ..model import Document, Mention
-from ..registry import DEFAULT_REGISTRY, DeclaredFacet, FacetRegistry
+from ..registry import (
+    BUILT_IN,
+    DATE,
+    DEFAULT_REGISTRY,
+    EXACT,
+    MULTI,
+    NAMES,
+    DeclaredFacet,
+    FacetRegistry,
+)
 from .analysis import language_field
 from .schema import IndexSettings, build_schema, read_settings, write_settings
 from .whoosh_internals import SearchkitCodec
@@ -207,18 +216,19 @@ def document_fields(
         "extra": json.dumps(extra, ensure_ascii=False),
         "content_hash": content_hash,
         "mtime": mtime,
-        "source_type": doc.source_type,
-        "language": doc.language,
         f"title_{lang}": doc.title,
         f"body_{lang}": doc.body,
     }
-    if doc.actors:
-        fields["actor"] = ",".join(doc.actors)
-        fields["actor_words"] = "\n".join(doc.actors)
-    if doc.countries:
-        fields["country"] = ",".join(doc.countries)
-    if doc.source:
-        fields["source"] = doc.source.replace(",", " ")
+    for spec in BUILT_IN:  # the registry says which fields hold each facet (schema.py)
+        values = spec.read(doc)
+        if spec.kind == DATE or not values:
+            continue
+        if spec.kind == MULTI or spec.matched_as != EXACT:
+            fields[spec.field] = ",".join(v.replace(",", " ") for v in values)
+        else:
+            fields[spec.field] = values[0]
+        if spec.matched_as == NAMES:
+            fields[f"{spec.field}_words"] = "\n".join(values)
     if published:
         fields["published"] = published
         fields["year"] = f"{published:%Y}"

@@ -24,11 +24,12 @@ from ..extract.formats import JSON_SUFFIXES, JSONL_SUFFIXES
 from ..extract.pipeline import jsonl_spans
 from ..model import SkippedFile, UpdateReport
 from ..registry import FacetRegistry
-from .facet_files import rederive_declared_facets, save_missing_facet_files
+from .facet_files import save_missing_facet_files
 from .manifest import FileEntry, Manifest, load_manifest, manifest_from_index, save_manifest
 from .merging import tiered_merge
+from .rederive import apply_declared_facets, rederive_documents
 from .segments import UnitResult, WorkerPool, WorkUnit
-from .store import Store, document_fields, read_declared_facets, write_declared_facets
+from .store import Store
 from .whoosh_internals import commit_with_segments
 
 #: Commit after this many documents or seconds, whichever comes first.
@@ -154,50 +155,6 @@ class Updater:
     def _maybe_commit(self) -> None:
         if self.commit_due():
             self.commit()
-
-    def rederive(self, paths: list[str]) -> tuple[int, int]:
-        """Apply a changed config to unchanged files' documents from the index itself.
-
-        Returns (documents whose facets changed, documents left as they were).
-        """
-        from ..extract.documents import rederive
-        from .store import stored_document
-
-        changed = same = 0
-        settings = self.store.settings
-        with self.store.ix.searcher() as searcher:
-            for path in paths:
-                entry = self.manifest[path]
-                for doc_id in entry.doc_ids:
-                    docnum = searcher.document_number(id=doc_id)
-                    if docnum is None:
-                        continue
-                    stored = searcher.stored_fields(docnum)
-                    old = stored_document(stored)
-                    new = rederive(old, self.config)
-                    if (new.actors, new.countries, new.source_type) == (
-                        old.actors,
-                        old.countries,
-                        old.source_type,
-                    ):
-                        same += 1
-                        continue
-                    self.writer.delete_by_term("id", doc_id)
-                    self.writer.add_document(
-                        **document_fields(
-                            new,
-                            settings,
-                            stored.get("content_hash", ""),
-                            tuple(stored.get("mtime") or (0, 0)),
-                            self.fingerprint,
-                        )
-                    )
-                    changed += 1
-                    self.pending += 1
-                entry.config = self.fingerprint
-                self.manifest_dirty = True
-                self._maybe_commit()
-        return changed, same
 
     def remove(self, path: str) -> int:
         entry = self.manifest.pop(path, None)
@@ -410,7 +367,7 @@ def update_store(
                     continue
             to_extract.append(path)
         if to_rederive:
-            rederived, same = updater.rederive(to_rederive)
+            rederived, same = rederive_documents(updater, to_rederive)
             counts.rederived += rederived
             counts.unchanged += same
         if prune:
@@ -437,23 +394,3 @@ def update_store(
         interrupted=interrupted,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
     )
-
-
-def apply_declared_facets(store: Store, config: ExtractConfig, warnings: list[str]) -> int:
-    """Bring the facet files in step with the facets searchkit.toml declares, from the
-    stored fields; returns how many documents' declared values changed. A declared field
-    that no document has is a warning: a misspelt key, or documents indexed before the
-    index stored their raw fields (those need `searchkit index --rebuild PATH` once)."""
-    if read_declared_facets(store.path) == config.facets:
-        return 0
-    registry = FacetRegistry.with_declared(config.facets)
-    changed, holding = rederive_declared_facets(str(store.path), store.ix, registry)
-    write_declared_facets(store.path, config.facets)
-    for spec in registry.declared:
-        if not holding[spec.name]:
-            warnings.append(
-                f"facet {spec.name!r}: no document has a {spec.metadata_key!r} field (documents "
-                "indexed before searchkit stored raw fields need `searchkit index --rebuild "
-                "PATH` once)"
-            )
-    return changed

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 from array import array
 from collections.abc import Iterable
 
@@ -25,7 +24,7 @@ from .. import model
 from ..engine.facet_files import SegmentFacets, mask_from_docnums
 from ..registry import DATE, FacetRegistry, FacetSpec
 
-__all__ = ["FacetTable", "docnums_in", "facet_result", "mask_from_docnums", "surname_merges"]
+__all__ = ["FacetTable", "docnums_in", "facet_result", "mask_from_docnums"]
 
 # Below this share of matching documents, walking them beats one AND per facet value.
 SPARSE_SCOPE = 1 / 64
@@ -41,30 +40,6 @@ def docnums_in(mask: int) -> list[int]:
             out.append((i << 3) + low.bit_length() - 1)
             byte ^= low
     return out
-
-
-_PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}")
-_SURNAME = re.compile(r"[A-Z][\w'’-]+")
-
-
-def surname_merges(actors: Iterable[str]) -> dict[str, str]:
-    """Surname-only actor values that name one person across the index -> the full name.
-
-    Extraction resolves "Macron" to "Emmanuel Macron" within a document; an article that
-    only ever says "Goncharenko" is resolved here, when exactly one full name in the index
-    ends with that surname. Full names are two to four capitalised words (no "of", so no
-    organisation); an ambiguous surname (two Johnsons) stays as it is.
-    """
-    names = set(actors)
-    by_surname: dict[str, set[str]] = {}
-    for name in names:
-        if _PERSON_NAME.fullmatch(name):
-            by_surname.setdefault(name.rsplit(" ", 1)[1], set()).add(name)
-    return {
-        surname: next(iter(full))
-        for surname, full in by_surname.items()
-        if len(full) == 1 and surname in names and _SURNAME.fullmatch(surname)
-    }
 
 
 class FacetTable:
@@ -86,7 +61,7 @@ class FacetTable:
         self._columns.update(month="month", year="month")
         self._stored_names: dict[str, set[str]] = {}
         self._values: dict[str, set[str]] = {}
-        self.actor_names = surname_merges(self._names("actor"))
+        self._merges: dict[str, dict[str, str]] = {}
         self._masks: dict[tuple[str, str], int] = {}
         self._has_value: dict[str, int] = {}
         self._date_cache: dict[tuple[int, int], int] = {}
@@ -108,14 +83,28 @@ class FacetTable:
             }
         return names
 
+    def merges(self, facet: str) -> dict[str, str]:
+        """Stored values of a facet that count as another value (its ``merge_values``)."""
+        merge = self._merges.get(facet)
+        if merge is None:
+            spec = self.registry.get(facet)
+            rule = spec.merge_values if spec is not None else None
+            merge = self._merges[facet] = rule(self._names(facet)) if rule else {}
+        return merge
+
+    @property
+    def actor_names(self) -> dict[str, str]:
+        """Surname-only actors -> the one full name they are merged with."""
+        return self.merges("actor")
+
     def values(self, facet: str) -> set[str]:
         """Every value of a facet in the index (actors after the surname merge)."""
         values = self._values.get(facet)
         if values is None:
             if facet == "year":
                 values = {m[:4] for m in self._names("month")}
-            elif facet == "actor" and self.actor_names:
-                values = {self.actor_names.get(n, n) for n in self._names("actor")}
+            elif merge := self.merges(facet):
+                values = {merge.get(n, n) for n in self._names(facet)}
             else:
                 values = self._names(facet)
             self._values[facet] = values
@@ -125,9 +114,10 @@ class FacetTable:
         """The column and the stored values that make up one facet value."""
         if facet == "year":
             return "month", [m for m in self._names("month") if m.startswith(value)]
-        if facet == "actor" and self.actor_names:
-            merged = [s for s, full in self.actor_names.items() if full == value]
-            return "actor", [value, *merged] if value not in self.actor_names else []
+        merge = self.merges(facet)
+        if merge:
+            merged = [s for s, full in merge.items() if full == value]
+            return facet, [value, *merged] if value not in merge else []
         return facet, [value]
 
     def mask(self, facet: str, value: str) -> int:
@@ -244,7 +234,7 @@ class FacetTable:
     def _count_sparse(self, facet: str, scope: int) -> tuple[dict[str, int], int]:
         """Walk the matching documents of each segment and count their value ids."""
         column = self._columns[facet]
-        merge = self.actor_names if facet == "actor" else {}
+        merge = {} if facet == "year" else self.merges(facet)
         counts: dict[str, int] = {}
         missing = 0
         for seg, offset in self.segments:

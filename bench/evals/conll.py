@@ -251,7 +251,7 @@ def run(shared: pathlib.Path) -> list[dict]:
     if not path.is_file():
         return []
     from searchkit.extract.actors import find_actors
-    from searchkit.extract.names import organisation_key
+    from searchkit.extract.actors.names import organisation_key
 
     docs = [detokenize(doc) for doc in read_documents(path)]
     find_actors("Load the tables first.")

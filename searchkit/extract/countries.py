@@ -15,16 +15,16 @@ lists their sources and the decisions behind them.
 from __future__ import annotations
 
 import functools
-import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from searchkit.errors import ConfigError
 from searchkit.model import Mention
+
+# The lookups live in searchkit.tables; they are re-exported here for older callers.
+from searchkit.tables import country_codes, country_label, country_table, resolve_country
 
 __all__ = ["country_codes", "country_label", "find_countries", "resolve_country"]
 
@@ -196,8 +196,7 @@ class _Tables:
 
 @functools.cache
 def _tables() -> _Tables:
-    path = resources.files("searchkit") / "data" / "countries.json"
-    return _Tables(json.loads(path.read_text(encoding="utf-8")))
+    return _Tables(country_table())
 
 
 def _alternation(words: list[str]) -> str:
@@ -375,60 +374,3 @@ def _drop_surnames(text: str, mentions: list[Mention], surnames: set[str]) -> li
                 continue
         kept.append(mention)
     return kept
-
-
-def country_label(code: str, language: str = "en") -> str:
-    """The country's common name in ``language`` ("FR" -> "France"); an unknown code as given."""
-    country = _tables().countries.get((code or "").strip().upper())
-    if country is None:
-        return code
-    labels = country["labels"]
-    return labels.get((language or "en").split("-")[0].lower()) or labels["en"]
-
-
-def country_codes() -> frozenset[str]:
-    """Every code find_countries can return (ISO 3166-1 alpha-2, plus XK for Kosovo)."""
-    return _codes()
-
-
-@functools.cache
-def _codes() -> frozenset[str]:
-    return frozenset(_tables().countries)
-
-
-def resolve_country(user_text: str) -> str | None:
-    """The code for a country as a user may type it: "fr", "FRA", "France", "French",
-    "Frankreich", "UK", "U.S."; None when it names no country (or several)."""
-    key = _normalise(user_text)
-    if not key:
-        return None
-    if len(key) == 2 and key.upper() in _codes():
-        return key.upper()
-    return _resolve_index().get(key)
-
-
-def _normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    plain = plain.replace("’", "'").replace("ʼ", "'").replace(".", "").replace("-", " ")
-    return " ".join(plain.split())
-
-
-@functools.cache
-def _resolve_index() -> dict[str, str]:
-    """Normalised names, short forms, demonyms and labels of every language -> code.
-
-    Capitals and metonyms are left out ("Paris" is not a way to say France in a filter);
-    a key that could mean two countries is dropped.
-    """
-    tables = _tables()
-    found: dict[str, set[str]] = {}
-    for code, country in tables.countries.items():
-        for label in (*country["labels"].values(), country["alpha3"]):
-            found.setdefault(_normalise(label), set()).add(code)
-    for rules in tables.forms.values():
-        for rule in ("name", "short-form", "demonym", "region"):
-            for code, surfaces in rules.get(rule, {}).items():
-                for surface in surfaces:
-                    found.setdefault(_normalise(surface), set()).add(code)
-    return {key: codes.pop() for key, codes in found.items() if len(codes) == 1 and key}

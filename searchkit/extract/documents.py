@@ -63,7 +63,8 @@ def _date(article: RawArticle, url: str) -> Mention | None:
 
 
 def _countries(article: RawArticle, lang: str, config: ExtractConfig) -> list[Mention]:
-    from .countries import find_countries, resolve_country
+    from ..tables import resolve_country
+    from .countries import find_countries
 
     declared = article.meta.get("countries")
     if declared is not None:
@@ -185,7 +186,7 @@ def rederive(doc: Document, config: ExtractConfig) -> Document:
     text scanned again (the stored title and body); source-domain rules re-classify the
     stored URL. Facets that came from explicit metadata or a dateline stay as they were.
     """
-    from .countries import resolve_country
+    from ..tables import resolve_country
     from .sources import classify_source
 
     evidence = [m for m in doc.evidence if m.kind not in ("country", "source_type")]

@@ -38,7 +38,7 @@ MLEDOZE_LANG = {"fr": "fra", "de": "deu", "es": "spa", "ru": "rus"}
 #: Rule priority when one surface form reaches the same code by several routes. "alt" is a
 #: gazetteer alternative spelling: written out as "name", but a curated short form beats it.
 RULE_RANK = {"name": 0, "short-form": 1, "alt": 2, "region": 3, "demonym": 4, "capital": 5,
-             "metonym": 6}  # fmt: skip
+             "metonym": 6, "implied": 7, "office": 8}  # fmt: skip
 #: Clashes between these codes have no sensible winner: the form is dropped.
 AMBIGUOUS = [{"VG", "VI"}, {"GG", "JE"}, {"MF", "SX"}]
 
@@ -111,6 +111,25 @@ CONTEXT = {
 GEORGIA_COUNTRY_EVIDENCE: list[str] = _CONTEXT["georgia_country_evidence"]
 #: Georgia (US) cities that are also common surnames or names elsewhere are not evidence.
 GEORGIA_CITY_NOT_EVIDENCE: set[str] = set(_CONTEXT["georgia_city_not_evidence"])
+#: Words of US politics and places that, in the text, make a bare "Georgia" the US state.
+GEORGIA_US_EVIDENCE: list[str] = _CONTEXT["georgia_us_evidence"]
+#: Smallest population of a city that a dateline may name on its own ("BONN 1996-08-30").
+DATELINE_CITY_POPULATION = 100_000
+
+
+def read_tsv(path: Path, columns: int) -> list[list[str]]:
+    """Rows of a hand-kept TSV (comments and blank lines skipped), padded to ``columns``."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) > columns or not cells[0] or len(cells) < 2:
+            raise SystemExit(f"{path}:{number}: expected up to {columns} tab-separated columns")
+        rows.append(cells + [""] * (columns - len(cells)))
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
@@ -381,12 +400,18 @@ def build_countries(
         for phrase in phrases:
             for form in inflect(phrase, lang) if lang in ("ru", "uk") else {phrase}:
                 table.blocks[lang].update(variants(form, lang if lang != "*" else "en"))
+    us_context = add_implied(table, LISTS / "implied.tsv")
+    add_office_holders(table, LISTS / "office_holders.tsv")
     table.resolve(CLASH_OVERRIDES)
     block_outlets(table, outlet_names)
 
     context = dict(CONTEXT)
     context["georgia"] = georgia_context(cities)
     context["given_names"] = given
+    context["us_context_implied"] = us_context
+    context["dateline_places"] = dateline_places(cities, population)
+    context["us_state_abbreviations"] = US_STATE_ABBREVIATIONS
+    context["canadian_provinces"] = CANADIAN_PROVINCES
     data = {
         "_licence": LICENCE,
         "_source": "Built by scripts/build_tables.py; see searchkit/data/README.md.",
@@ -569,7 +594,67 @@ def georgia_context(cities: list[dict]) -> dict[str, list[str]]:
         # Named anywhere in a text, these point to the state ("New York" does not: the UN).
         "us_evidence": sorted(unique | (set(US_STATES) - {"Georgia", "Washington", "New York"})),
         "country_evidence": GEORGIA_COUNTRY_EVIDENCE,
+        "us_politics": GEORGIA_US_EVIDENCE,
     }
+
+
+def add_implied(table: FormTable, path: Path) -> list[str]:
+    """Institutions and seats of government that imply a country (rule "implied"); returns
+    the phrases that imply the US only in a text about US politics ("Senate", "Congress")."""
+    us_context = []
+    for phrase, code, condition, source in read_tsv(path, 4):
+        if condition not in ("", "us-context") or not source:
+            raise SystemExit(f"{path}: {phrase!r}: bad condition {condition!r} or no source")
+        table.add("en", phrase, code, "implied")
+        if condition == "us-context":
+            us_context.append(phrase)
+    return sorted(us_context)
+
+
+def add_office_holders(table: FormTable, path: Path) -> None:
+    """Heads of state and government and ministers (rule "office": the matcher wants their
+    office written before them); the surname alone too when no two countries share it."""
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for name, code, flags in read_tsv(path, 3):
+        table.add("en", name, code, "office")
+        words = name.split()
+        if len(words) > 1:
+            surnames[words[0] if "family-first" in flags else words[-1]].add(code)
+    for surname, codes in surnames.items():
+        if len(codes) == 1:
+            table.add("en", surname, codes.pop(), "office")
+
+
+def place_key(name: str) -> str:
+    """A place name as datelines are looked up: case, accents, dots and hyphens ignored."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace("’", "'").replace(".", "").replace("-", " ")
+    return " ".join(plain.split())
+
+
+def dateline_places(cities: list[dict], population: dict[str, int]) -> dict[str, str]:
+    """Cities of 100,000 people or more (GeoNames) -> their country, for the place a dateline
+    names. A name that cities of two countries share goes to the larger city, unless the
+    other is at least half its size ("Hyderabad" is IN; a name with two like-sized cities in
+    two countries is left out)."""
+    largest: dict[str, dict[str, int]] = defaultdict(dict)
+    for city in cities:
+        size = int(city.get("population") or 0)
+        for name in {city["name"], city.get("asciiname") or city["name"]}:
+            key = place_key(name)
+            code = city["countrycode"]
+            largest[key][code] = max(size, largest[key].get(code, 0))
+    out = {}
+    for key, sizes in sorted(largest.items()):
+        ranked = sorted(sizes.items(), key=lambda kv: (-kv[1], -population.get(kv[0], 0)))
+        code, size = ranked[0]
+        if size < DATELINE_CITY_POPULATION:
+            continue
+        if len(ranked) > 1 and ranked[1][1] * 2 > size:
+            continue
+        out[key] = code
+    return out
 
 
 def adjective_forms(word: str, language: str) -> list[str]:

@@ -75,9 +75,9 @@ def _countries(article: RawArticle, lang: str, config: ExtractConfig) -> list[Me
                 mentions.append(Mention("country", code, name, "metadata"))
         return mentions
     extra = config.country_aliases or None
-    # Offsets refer to the body, like the actors'; title mentions carry start -1.
-    in_title = [replace(m, start=-1) for m in find_countries(article.title, lang, extra)]
-    return in_title + find_countries(article.body[:ENTITY_CHARS], lang, extra)
+    # Title and body are read together (a name in one explains a word in the other); offsets
+    # refer to the body, like the actors'; title mentions carry start -1.
+    return find_countries(article.body[:ENTITY_CHARS], lang, extra, title=article.title)
 
 
 def _actors(article: RawArticle, lang: str) -> list[Mention]:

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench" / "evals"))
 
 import conll  # noqa: E402  (bench/evals/conll.py: the CoNLL reader the benchmark uses)
 
-from searchkit.extract import name_tokens, names, tagger  # noqa: E402
+from searchkit.extract.actors import name_tokens, names, tagger  # noqa: E402
 
 LISTS = ROOT / "scripts" / "actor_lists"
 OUT = ROOT / "searchkit" / "data"
@@ -222,7 +222,7 @@ def capital_names(shared: pathlib.Path) -> list[str]:
 
 
 def names_tables(shared: pathlib.Path, given_names: set[str]) -> dict:
-    """Everything ``searchkit.extract.names`` reads."""
+    """Everything ``searchkit.extract.actors.names`` reads."""
     countries, demonyms, translations = country_tables(shared)
     people, surnames = people_tables()
     outlets: dict[str, list[str]] = {}

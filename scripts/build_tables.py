@@ -38,469 +38,97 @@ MLEDOZE_LANG = {"fr": "fra", "de": "deu", "es": "spa", "ru": "rus"}
 #: Rule priority when one surface form reaches the same code by several routes. "alt" is a
 #: gazetteer alternative spelling: written out as "name", but a curated short form beats it.
 RULE_RANK = {"name": 0, "short-form": 1, "alt": 2, "region": 3, "demonym": 4, "capital": 5,
-             "metonym": 6}  # fmt: skip
+             "metonym": 6, "implied": 7, "office": 8}  # fmt: skip
 #: Clashes between these codes have no sensible winner: the form is dropped.
 AMBIGUOUS = [{"VG", "VI"}, {"GG", "JE"}, {"MF", "SX"}]
 
 # ---------------------------------------------------------------------------------------------
-# Curated supplements. The gazetteers have names, demonyms (English and French) and capitals;
-# what they lack, or get wrong for running news text, is listed here.
+# Curated supplements, kept as data in scripts/country_lists/ (see its README.md). The
+# gazetteers have names, demonyms (English and French) and capitals; what they lack, or get
+# wrong for running news text, is listed there.
 # ---------------------------------------------------------------------------------------------
 
+LISTS = REPO / "scripts" / "country_lists"
+
+
+def _read_list(name: str) -> dict[str, Any]:
+    return json.loads((LISTS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+_FORMS = _read_list("forms")
 #: Short forms per language: surface -> code.
-SHORT_FORMS: dict[str, dict[str, str]] = {
-    "en": {
-        "UK": "GB", "U.K.": "GB", "Britain": "GB", "Great Britain": "GB",
-        "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US",
-        "United States of America": "US", "UAE": "AE", "U.A.E.": "AE", "Emirates": "AE",
-        "DRC": "CD", "DR Congo": "CD", "D.R. Congo": "CD", "Congo": "CD",
-        "Republic of Congo": "CG", "Congo-Brazzaville": "CG", "Congo Brazzaville": "CG",
-        "PRC": "CN", "DPRK": "KP", "ROK": "KR", "Korea": "KR",
-        "Czech Republic": "CZ", "Holland": "NL", "Burma": "MM", "Ivory Coast": "CI",
-        "East Timor": "TL", "Swaziland": "SZ", "Macedonia": "MK", "Cape Verde": "CV",
-        "Cabo Verde": "CV", "Vatican": "VA", "Holy See": "VA", "Turkey": "TR", "Turkiye": "TR",
-        "Bosnia": "BA", "Trinidad": "TT", "Antigua": "AG", "St Kitts": "KN", "St. Kitts": "KN",
-        "St Lucia": "LC", "St. Lucia": "LC", "St Vincent": "VC", "St. Vincent": "VC",
-        "Saudi": "SA", "Laos": "LA", "Syria": "SY", "Moldova": "MD", "Iran": "IR",
-        "Viet Nam": "VN", "Vietnam": "VN", "Tanzania": "TZ", "Venezuela": "VE", "Bolivia": "BO",
-        "Macau": "MO", "Macao": "MO", "Brunei": "BN", "Russia": "RU", "South Korea": "KR",
-        "North Korea": "KP", "Taiwan": "TW", "Palestine": "PS", "Kosovo": "XK", "NZ": "NZ",
-        "Falklands": "FK", "Faroes": "FO", "Guinea Bissau": "GW", "Sao Tome": "ST",
-        "São Tomé": "ST", "Czechia": "CZ", "Türkiye": "TR", "Eswatini": "SZ",
-        "N. Korea": "KP", "S. Korea": "KR", "Zaire": "CD", "Kazakstan": "KZ", "Surinam": "SR",
-    },
-    "fr": {"USA": "US", "RDC": "CD", "Congo": "CD", "Corée": "KR", "Birmanie": "MM"},
-    "de": {"USA": "US", "BRD": "DE", "Kongo": "CD", "Korea": "KR", "Großbritannien": "GB",
-           "Türkei": "TR", "Russland": "RU"},
-    "es": {"EE. UU.": "US", "EE.UU.": "US", "EEUU": "US", "Congo": "CD", "Corea": "KR",
-           "Gran Bretaña": "GB", "Rusia": "RU"},
-    "ru": {"США": "US", "РФ": "RU", "Россия": "RU", "ФРГ": "DE", "КНР": "CN", "КНДР": "KP",
-           "ОАЭ": "AE", "ЮАР": "ZA", "ДРК": "CD", "Конго": "CD", "Корея": "KR",
-           "Британия": "GB", "Великобритания": "GB", "Америка": "US",
-           "Соединённые Штаты": "US", "Соединённые Штаты Америки": "US", "Молдавия": "MD",
-           "Белоруссия": "BY", "Киргизия": "KG", "Турция": "TR", "Южная Корея": "KR",
-           "Северная Корея": "KP", "Чехия": "CZ", "Сирия": "SY", "Иран": "IR"},
-    "uk": {"США": "US", "РФ": "RU", "Росія": "RU", "ФРН": "DE", "КНР": "CN", "КНДР": "KP",
-           "ОАЕ": "AE", "ПАР": "ZA", "ДРК": "CD", "Конго": "CD", "Корея": "KR",
-           "Британія": "GB", "Велика Британія": "GB", "Великобританія": "GB", "Америка": "US",
-           "Сполучені Штати": "US", "Сполучені Штати Америки": "US", "Молдова": "MD",
-           "Білорусь": "BY", "Туреччина": "TR", "Південна Корея": "KR", "Північна Корея": "KP",
-           "Сирія": "SY", "Іран": "IR"},
-}  # fmt: skip
-
+SHORT_FORMS: dict[str, dict[str, str]] = _FORMS["short_forms"]
 #: Metonyms: a seat of government standing for its country.
-METONYMS: dict[str, dict[str, str]] = {
-    "en": {
-        "Kremlin": "RU", "State Duma": "RU", "White House": "US", "Pentagon": "US",
-        "Capitol Hill": "US", "Oval Office": "US", "Foggy Bottom": "US",
-        "Downing Street": "GB", "Whitehall": "GB", "Westminster": "GB", "Élysée": "FR",
-        "Élysée Palace": "FR", "Elysee": "FR", "Elysee Palace": "FR", "Quai d'Orsay": "FR",
-        "Matignon": "FR", "Bankova": "UA", "Verkhovna Rada": "UA", "Zhongnanhai": "CN",
-        "Knesset": "IL", "Bundestag": "DE", "Kasumigaseki": "JP", "Moncloa": "ES",
-        "Palazzo Chigi": "IT", "Casa Rosada": "AR", "Planalto": "BR",
-    },
-    "fr": {"Kremlin": "RU", "Maison-Blanche": "US", "Maison Blanche": "US", "Pentagone": "US",
-           "Élysée": "FR", "Matignon": "FR", "Quai d'Orsay": "FR", "Downing Street": "GB",
-           "Bankova": "UA"},
-    "de": {"Kreml": "RU", "Weißes Haus": "US", "Weiße Haus": "US", "Weißen Haus": "US",
-           "Weißen Hauses": "US", "Pentagon": "US", "Élysée": "FR", "Élysée-Palast": "FR",
-           "Downing Street": "GB", "Kanzleramt": "DE", "Bundestag": "DE"},
-    "es": {"Kremlin": "RU", "Casa Blanca": "US", "Pentágono": "US", "Elíseo": "FR",
-           "Moncloa": "ES", "Downing Street": "GB", "Casa Rosada": "AR"},
-    "ru": {"Кремль": "RU", "Госдума": "RU", "Белый дом": "US", "Пентагон": "US",
-           "Капитолий": "US", "Даунинг-стрит": "GB", "Елисейский дворец": "FR",
-           "Банковая": "UA", "Верховная Рада": "UA", "Чжуннаньхай": "CN"},
-    "uk": {"Кремль": "RU", "Держдума": "RU", "Білий дім": "US", "Пентагон": "US",
-           "Капітолій": "US", "Даунінг-стріт": "GB", "Єлисейський палац": "FR",
-           "Банкова": "UA", "Верховна Рада": "UA", "Чжуннаньхай": "CN"},
-}  # fmt: skip
-#: Irregular inflected forms the suffix rules below do not produce: surface -> (code, rule).
-EXTRA_INFLECTIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "ru": {"Египта": ("EG", "name"), "Египту": ("EG", "name"), "Египте": ("EG", "name"),
-           "Египтом": ("EG", "name"), "Банковой": ("UA", "metonym")},
-    "uk": {"Білого дому": ("US", "metonym"), "Білому домі": ("US", "metonym"),
-           "Білим домом": ("US", "metonym"), "Києва": ("UA", "capital"),
-           "Києву": ("UA", "capital"), "Києві": ("UA", "capital"), "Києвом": ("UA", "capital"),
-           "Криму": ("UA", "region"), "Єгипту": ("EG", "name"), "Єгипті": ("EG", "name"),
-           "Єгиптом": ("EG", "name"), "Відня": ("AT", "capital"), "Відні": ("AT", "capital"),
-           "Кишинева": ("MD", "capital"), "Кишиневі": ("MD", "capital"),
-           "Банковій": ("UA", "metonym"), "Банкової": ("UA", "metonym"),
-           "Банковою": ("UA", "metonym")},
-}  # fmt: skip
-
-#: Regions that stand for exactly one country (emitted with rule "region"). Kept short on purpose:
-#: a region is only here when it is unambiguous and commonly used for its country in the news.
-REGIONS: dict[str, dict[str, str]] = {
-    "en": {"England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
-           "Northern Irish": "GB", "Donbas": "UA", "Donbass": "UA", "Crimea": "UA",
-           "Gaza Strip": "PS", "West Bank": "PS"},
-    "fr": {"Angleterre": "GB", "Écosse": "GB", "Crimée": "UA", "Donbass": "UA"},
-    "de": {"England": "GB", "Schottland": "GB", "Krim": "UA", "Donbass": "UA"},
-    "es": {"Inglaterra": "GB", "Escocia": "GB", "Crimea": "UA", "Donbás": "UA"},
-    "ru": {"Англия": "GB", "Шотландия": "GB", "Донбасс": "UA", "Крым": "UA"},
-    "uk": {"Англія": "GB", "Шотландія": "GB", "Донбас": "UA", "Крим": "UA"},
-}  # fmt: skip
-
-#: English demonyms the gazetteer lacks: nouns (its demonyms are adjectives), common variants
-#: ("Philippine", "Azeri", "Argentinian") and abbreviated adjectives ("N. Korean": without it,
-#: "Korean" alone would be matched as South Korean).
-EN_DEMONYM_NOUNS = {
-    "Briton": "GB", "Britons": "GB", "Brits": "GB", "Frenchman": "FR", "Frenchmen": "FR",
-    "Frenchwoman": "FR", "Frenchwomen": "FR", "Dutchman": "NL", "Dutchmen": "NL",
-    "Irishman": "IE", "Irishmen": "IE", "Turk": "TR", "Turks": "TR", "Poles": "PL",
-    "Dane": "DK", "Danes": "DK", "Swede": "SE", "Swedes": "SE", "Finns": "FI",
-    "Spaniard": "ES", "Spaniards": "ES", "Czechs": "CZ", "Filipina": "PH", "Filipinos": "PH",
-    "Aussie": "AU", "Aussies": "AU", "Kazakh": "KZ", "Kazakhs": "KZ", "Uzbek": "UZ",
-    "Uzbeks": "UZ", "Tajik": "TJ", "Tajiks": "TJ", "Kyrgyz": "KG", "Korean": "KR",
-    "Koreans": "KR", "Congolese": "CD", "N. Korean": "KP", "S. Korean": "KR",
-    "Philippine": "PH", "Azeri": "AZ", "Azeris": "AZ", "Argentinian": "AR",
-    "Argentinians": "AR", "Bosnian": "BA", "Bosnians": "BA", "Saudis": "SA",
-    "Slovenian": "SI", "Slovenians": "SI", "Belarussian": "BY", "Kosovan": "XK",
-}  # fmt: skip
-
-#: Adjective stems for the countries most present in the news (the gazetteers give adjectives
-#: only in English and French). Endings are added by ADJ_ENDINGS; "es" lists whole forms.
-ADJECTIVES: dict[str, dict[str, list[str]]] = {
-    "ru": {
-        "RU": ["российск", "русск"], "UA": ["украинск"], "US": ["американск"],
-        "FR": ["французск"], "DE": ["немецк", "германск"], "GB": ["британск"],
-        "CN": ["китайск"], "JP": ["японск"], "IT": ["итальянск"], "ES": ["испанск"],
-        "PL": ["польск"], "TR": ["турецк"], "IR": ["иранск"], "IL": ["израильск"],
-        "BY": ["белорусск"], "KZ": ["казахстанск"], "GE": ["грузинск"], "MD": ["молдавск"],
-        "CA": ["канадск"], "IN": ["индийск"], "PK": ["пакистанск"], "KP": ["северокорейск"],
-        "KR": ["южнокорейск"], "SY": ["сирийск"], "EG": ["египетск"], "HU": ["венгерск"],
-        "CZ": ["чешск"], "SK": ["словацк"], "RO": ["румынск"], "BG": ["болгарск"],
-        "RS": ["сербск"], "LT": ["литовск"], "LV": ["латвийск"], "EE": ["эстонск"],
-        "FI": ["финск", "финляндск"], "SE": ["шведск"], "NO": ["норвежск"], "DK": ["датск"],
-        "NL": ["нидерландск", "голландск"], "BE": ["бельгийск"], "CH": ["швейцарск"],
-        "AT": ["австрийск"], "GR": ["греческ"], "PT": ["португальск"], "BR": ["бразильск"],
-        "MX": ["мексиканск"], "AU": ["австралийск"], "IQ": ["иракск"], "AF": ["афганск"],
-        "AZ": ["азербайджанск"], "AM": ["армянск"], "SA": ["саудовск"],
-    },
-    "uk": {
-        "RU": ["російськ"], "UA": ["українськ"], "US": ["американськ"], "FR": ["французьк"],
-        "DE": ["німецьк"], "GB": ["британськ"], "CN": ["китайськ"], "JP": ["японськ"],
-        "IT": ["італійськ"], "ES": ["іспанськ"], "PL": ["польськ"], "TR": ["турецьк"],
-        "IR": ["іранськ"], "IL": ["ізраїльськ"], "BY": ["білоруськ"], "KZ": ["казахстанськ"],
-        "GE": ["грузинськ"], "MD": ["молдовськ"], "CA": ["канадськ"], "IN": ["індійськ"],
-        "PK": ["пакистанськ"], "KP": ["північнокорейськ"], "KR": ["південнокорейськ"],
-        "SY": ["сирійськ"], "EG": ["єгипетськ"], "HU": ["угорськ"], "CZ": ["чеськ"],
-        "SK": ["словацьк"], "RO": ["румунськ"], "BG": ["болгарськ"], "RS": ["сербськ"],
-        "LT": ["литовськ"], "LV": ["латвійськ"], "EE": ["естонськ"], "FI": ["фінськ"],
-        "SE": ["шведськ"], "NO": ["норвезьк"], "DK": ["данськ"], "NL": ["нідерландськ"],
-        "BE": ["бельгійськ"], "CH": ["швейцарськ"], "AT": ["австрійськ"], "GR": ["грецьк"],
-        "PT": ["португальськ"], "BR": ["бразильськ"], "MX": ["мексиканськ"],
-        "AU": ["австралійськ"], "IQ": ["іракськ"], "AF": ["афганськ"],
-        "AZ": ["азербайджанськ"], "AM": ["вірменськ"], "SA": ["саудівськ"],
-    },
-    "de": {
-        "RU": ["russisch"], "UA": ["ukrainisch"], "US": ["amerikanisch", "US-amerikanisch"],
-        "FR": ["französisch"], "DE": ["deutsch"], "GB": ["britisch"], "CN": ["chinesisch"],
-        "JP": ["japanisch"], "IT": ["italienisch"], "ES": ["spanisch"], "PL": ["polnisch"],
-        "TR": ["türkisch"], "IR": ["iranisch"], "IL": ["israelisch"],
-        "BY": ["belarussisch", "weißrussisch"], "GE": ["georgisch"], "CA": ["kanadisch"],
-        "IN": ["indisch"], "KP": ["nordkoreanisch"], "KR": ["südkoreanisch"],
-        "SY": ["syrisch"], "EG": ["ägyptisch"], "HU": ["ungarisch"], "CZ": ["tschechisch"],
-        "AT": ["österreichisch"], "CH": ["schweizerisch"], "NL": ["niederländisch"],
-        "BE": ["belgisch"], "GR": ["griechisch"], "SE": ["schwedisch"], "NO": ["norwegisch"],
-        "DK": ["dänisch"], "FI": ["finnisch"], "RO": ["rumänisch"], "MX": ["mexikanisch"],
-        "BR": ["brasilianisch"], "AU": ["australisch"], "PT": ["portugiesisch"],
-    },
-    "es": {
-        "RU": ["ruso"], "UA": ["ucraniano"], "US": ["estadounidense"], "FR": ["francés"],
-        "DE": ["alemán"], "GB": ["británico"], "CN": ["chino"], "JP": ["japonés"],
-        "IT": ["italiano"], "ES": ["español"], "PL": ["polaco"], "TR": ["turco"],
-        "IR": ["iraní"], "IL": ["israelí"], "MX": ["mexicano"], "AR": ["argentino"],
-        "BR": ["brasileño"], "CO": ["colombiano"], "VE": ["venezolano"], "CU": ["cubano"],
-        "CL": ["chileno"], "PE": ["peruano"], "CA": ["canadiense"], "BY": ["bielorruso"],
-        "SY": ["sirio"], "EG": ["egipcio"], "MA": ["marroquí"], "GR": ["griego"],
-        "SE": ["sueco"], "NO": ["noruego"], "DK": ["danés"], "NL": ["neerlandés", "holandés"],
-        "BE": ["belga"], "CH": ["suizo"], "AT": ["austriaco", "austríaco"],
-        "PT": ["portugués"], "KP": ["norcoreano"], "KR": ["surcoreano"], "IN": ["indio"],
-    },
-}  # fmt: skip
-ADJ_ENDINGS = {
-    "ru": ("ий", "ая", "ое", "ие", "ого", "ому", "им", "ом", "ой", "ую", "их", "ими", "ою"),
-    "uk": ("ий", "а", "е", "і", "ого", "ому", "им", "ім", "ій", "у", "их", "ими", "ої", "ою"),
-    "de": ("", "e", "en", "er", "es", "em"),
-}
-#: Demonym nouns (people) for ru/uk, lowercase in running text.
-PEOPLE = {
-    "ru": {"RU": ["россиянин", "россияне", "россиян", "россиянам", "россиянами"],
-           "UA": ["украинец", "украинцы", "украинцев", "украинцам", "украинцами"],
-           "US": ["американец", "американцы", "американцев", "американцам"],
-           "FR": ["француз", "французы", "французов"], "DE": ["немец", "немцы", "немцев"],
-           "GB": ["британец", "британцы", "британцев"], "CN": ["китаец", "китайцы", "китайцев"],
-           "PL": ["поляк", "поляки", "поляков"]},
-    "uk": {"RU": ["росіянин", "росіяни", "росіян", "росіянам", "росіянами"],
-           "UA": ["українець", "українці", "українців", "українцям", "українцями"],
-           "US": ["американець", "американці", "американців", "американцям"],
-           "FR": ["француз", "французи", "французів"], "DE": ["німець", "німці", "німців"],
-           "GB": ["британець", "британці", "британців"], "CN": ["китаєць", "китайці", "китайців"],
-           "PL": ["поляк", "поляки", "поляків"]},
-    "de": {"RU": ["Russe", "Russen", "Russin"], "UA": ["Ukrainer", "Ukrainerin", "Ukrainern"],
-           "US": ["Amerikaner", "Amerikanerin", "Amerikanern"], "FR": ["Franzose", "Franzosen"],
-           "GB": ["Brite", "Briten", "Britin"], "CN": ["Chinese", "Chinesen"],
-           "JP": ["Japaner"], "IT": ["Italiener"], "ES": ["Spanier"], "TR": ["Türke", "Türken"],
-           "PL": ["Polen"]},
-}  # fmt: skip
-
+METONYMS: dict[str, dict[str, str]] = _FORMS["metonyms"]
+#: Irregular inflected forms the suffix rules below do not produce: surface -> [code, rule].
+EXTRA_INFLECTIONS: dict[str, dict[str, list[str]]] = _FORMS["extra_inflections"]
+#: Regions that stand for exactly one country (emitted with rule "region").
+REGIONS: dict[str, dict[str, str]] = _FORMS["regions"]
+#: English demonym nouns and variants the gazetteer lacks.
+EN_DEMONYM_NOUNS: dict[str, str] = _FORMS["en_demonym_nouns"]
+#: Adjective stems (ru, uk, de) or whole forms (es) for the countries most in the news.
+ADJECTIVES: dict[str, dict[str, list[str]]] = _FORMS["adjectives"]
+ADJ_ENDINGS: dict[str, list[str]] = _FORMS["adjective_endings"]
+#: Demonym nouns (people) for ru/uk/de.
+PEOPLE: dict[str, dict[str, list[str]]] = _FORMS["people"]
 #: Capital names in the other languages (the gazetteers only have English names of capitals).
-CAPITALS: dict[str, dict[str, str]] = {
-    "fr": {"Moscou": "RU", "Kiev": "UA", "Kyiv": "UA", "Pékin": "CN", "Londres": "GB",
-           "Berlin": "DE", "Varsovie": "PL", "Rome": "IT", "Madrid": "ES", "Athènes": "GR",
-           "Lisbonne": "PT", "Téhéran": "IR", "Caire": "EG", "Tokyo": "JP", "Séoul": "KR",
-           "Pyongyang": "KP", "Ankara": "TR", "Damas": "SY", "Bagdad": "IQ", "Beyrouth": "LB",
-           "Riyad": "SA", "Minsk": "BY", "Tbilissi": "GE", "Erevan": "AM", "Bakou": "AZ",
-           "Havane": "CU", "Ottawa": "CA", "Copenhague": "DK", "Bucarest": "RO",
-           "Kaboul": "AF", "Budapest": "HU", "Prague": "CZ", "Belgrade": "RS"},
-    "de": {"Moskau": "RU", "Kiew": "UA", "Kyjiw": "UA", "Peking": "CN", "London": "GB",
-           "Berlin": "DE", "Warschau": "PL", "Rom": "IT", "Madrid": "ES", "Wien": "AT",
-           "Athen": "GR", "Lissabon": "PT", "Teheran": "IR", "Kairo": "EG", "Tokio": "JP",
-           "Seoul": "KR", "Pjöngjang": "KP", "Ankara": "TR", "Damaskus": "SY", "Bagdad": "IQ",
-           "Beirut": "LB", "Riad": "SA", "Minsk": "BY", "Tiflis": "GE", "Eriwan": "AM",
-           "Baku": "AZ", "Havanna": "CU", "Kopenhagen": "DK", "Prag": "CZ", "Bukarest": "RO",
-           "Belgrad": "RS", "Bern": "CH", "Neu-Delhi": "IN", "Budapest": "HU"},
-    "es": {"Moscú": "RU", "Kiev": "UA", "Pekín": "CN", "Londres": "GB", "Berlín": "DE",
-           "Varsovia": "PL", "Roma": "IT", "Madrid": "ES", "Viena": "AT", "Atenas": "GR",
-           "Lisboa": "PT", "Teherán": "IR", "Cairo": "EG", "Tokio": "JP", "Seúl": "KR",
-           "Pionyang": "KP", "Ankara": "TR", "Damasco": "SY", "Bagdad": "IQ", "Beirut": "LB",
-           "Riad": "SA", "Minsk": "BY", "Tiflis": "GE", "Habana": "CU", "Estocolmo": "SE",
-           "Copenhague": "DK", "Praga": "CZ", "Bucarest": "RO", "Belgrado": "RS",
-           "Berna": "CH", "Nueva Delhi": "IN", "Ciudad de México": "MX", "Bogotá": "CO",
-           "Caracas": "VE", "Lima": "PE", "Quito": "EC", "Buenos Aires": "AR",
-           "Montevideo": "UY", "Asunción": "PY", "La Paz": "BO", "Managua": "NI",
-           "La Habana": "CU", "Dublín": "IE", "Washington": "US"},
-    "ru": {"Москва": "RU", "Киев": "UA", "Вашингтон": "US", "Лондон": "GB", "Париж": "FR",
-           "Берлин": "DE", "Пекин": "CN", "Варшава": "PL", "Минск": "BY", "Тбилиси": "GE",
-           "Кишинёв": "MD", "Рим": "IT", "Вена": "AT", "Прага": "CZ", "Будапешт": "HU",
-           "Бухарест": "RO", "София": "BG", "Анкара": "TR", "Тегеран": "IR", "Багдад": "IQ",
-           "Дамаск": "SY", "Бейрут": "LB", "Каир": "EG", "Эр-Рияд": "SA", "Токио": "JP",
-           "Сеул": "KR", "Пхеньян": "KP", "Нью-Дели": "IN", "Исламабад": "PK", "Кабул": "AF",
-           "Оттава": "CA", "Канберра": "AU", "Мадрид": "ES", "Лиссабон": "PT", "Афины": "GR",
-           "Рига": "LV", "Таллин": "EE", "Таллинн": "EE", "Вильнюс": "LT", "Хельсинки": "FI",
-           "Стокгольм": "SE", "Осло": "NO", "Копенгаген": "DK", "Амстердам": "NL",
-           "Берн": "CH", "Дублин": "IE", "Белград": "RS", "Загреб": "HR", "Братислава": "SK",
-           "Баку": "AZ", "Ереван": "AM", "Астана": "KZ", "Ташкент": "UZ", "Бишкек": "KG",
-           "Душанбе": "TJ", "Ашхабад": "TM", "Амман": "JO", "Доха": "QA", "Абу-Даби": "AE",
-           "Гавана": "CU", "Каракас": "VE", "Мехико": "MX", "Бразилиа": "BR",
-           "Буэнос-Айрес": "AR", "Тайбэй": "TW", "Ханой": "VN", "Бангкок": "TH",
-           "Джакарта": "ID", "Манила": "PH", "Найроби": "KE", "Претория": "ZA",
-           "Аддис-Абеба": "ET", "Абуджа": "NG", "Киншаса": "CD", "Любляна": "SI"},
-    "uk": {"Москва": "RU", "Київ": "UA", "Вашингтон": "US", "Лондон": "GB", "Париж": "FR",
-           "Берлін": "DE", "Пекін": "CN", "Варшава": "PL", "Мінськ": "BY", "Тбілісі": "GE",
-           "Кишинів": "MD", "Рим": "IT", "Відень": "AT", "Прага": "CZ", "Будапешт": "HU",
-           "Бухарест": "RO", "Софія": "BG", "Анкара": "TR", "Тегеран": "IR", "Багдад": "IQ",
-           "Дамаск": "SY", "Бейрут": "LB", "Каїр": "EG", "Ер-Ріяд": "SA", "Токіо": "JP",
-           "Сеул": "KR", "Пхеньян": "KP", "Нью-Делі": "IN", "Ісламабад": "PK", "Кабул": "AF",
-           "Оттава": "CA", "Канберра": "AU", "Мадрид": "ES", "Лісабон": "PT", "Афіни": "GR",
-           "Рига": "LV", "Таллінн": "EE", "Вільнюс": "LT", "Гельсінкі": "FI",
-           "Стокгольм": "SE", "Осло": "NO", "Копенгаген": "DK", "Амстердам": "NL",
-           "Берн": "CH", "Дублін": "IE", "Белград": "RS", "Загреб": "HR", "Братислава": "SK",
-           "Баку": "AZ", "Єреван": "AM", "Астана": "KZ", "Ташкент": "UZ", "Бішкек": "KG",
-           "Душанбе": "TJ", "Ашгабат": "TM", "Амман": "JO", "Доха": "QA", "Абу-Дабі": "AE",
-           "Гавана": "CU", "Каракас": "VE", "Мехіко": "MX", "Бразиліа": "BR",
-           "Буенос-Айрес": "AR", "Тайбей": "TW", "Ханой": "VN", "Бангкок": "TH",
-           "Джакарта": "ID", "Маніла": "PH", "Найробі": "KE", "Преторія": "ZA",
-           "Аддис-Абеба": "ET", "Абуджа": "NG", "Кіншаса": "CD", "Любляна": "SI"},
-}  # fmt: skip
+CAPITALS: dict[str, dict[str, str]] = _FORMS["capitals"]
 #: English capital spellings the gazetteers lack.
-EN_CAPITALS = {"Kiev": "UA", "Peking": "CN", "Washington": "US", "Washington, D.C.": "US",
-               "Washington DC": "US", "Washington D.C.": "US", "Nur-Sultan": "KZ",
-               "Ulaanbaatar": "MN", "Sanaa": "YE"}  # fmt: skip
-#: Capitals that are not used: ambiguous with common names or places, or standing for something
-#: other than their country (Brussels is the EU's metonym; Jerusalem's status is contested).
-CAPITAL_EXCLUDED = {"Brussels", "Victoria", "Kingston", "Georgetown", "Saint John's",
-                    "St. John's", "St. George's", "Jerusalem", "East Jerusalem", "Sucre",
-                    "San Jose", "Male", "City of Victoria", "Hamilton", "Jamestown",
-                    "City of San Marino"}  # fmt: skip
+EN_CAPITALS: dict[str, str] = _FORMS["en_capitals"]
+#: Forms two countries share, given to the one the news usually means.
+CLASH_OVERRIDES: dict[str, str] = _FORMS["clash_overrides"]
 
+_EXCLUSIONS = _read_list("exclusions")
+#: Capitals that are not used: ambiguous, or standing for something other than their country.
+CAPITAL_EXCLUDED: set[str] = set(_EXCLUSIONS["capitals_excluded"])
 #: Gazetteer spellings that are not used: common words or names, or shared between countries.
-FORMS_EXCLUDED = {
-    "en": {"Island", "Mann", "Mannin", "Prathet", "Viti", "Timor", "Guiana", "Reunion",
-           "Virgin Islands", "Virgin Islander", "Channel Islander", "Central African",
-           "Norfolk", "Antarctica", "Antarctican", "Saint Martin", "St. Martin", "Papua",
-           "American Islander", "Cocos", "Georgian South Sandwich Islander", "Lao", "Male",
-           "San Jose", "Dominique", "Portuguesa", "Mexicanos"},
-    "fr": {"Maurice", "Dominique", "Grenade", "Salvador", "Guyane", "Antarctique"},
-    "de": {"Antarktis"},
-    "es": {"Granada", "Antártida"},
-    "ru": {"Того", "Антарктика"},
-    "uk": {"Того", "Малі", "Антарктида"},
-}  # fmt: skip
+FORMS_EXCLUDED: dict[str, set[str]] = {
+    lang: set(forms) for lang, forms in _EXCLUSIONS["forms_excluded"].items()
+}
 #: Territories with no forms at all (a continent, uninhabited islands).
-CODES_WITHOUT_FORMS = {"AQ", "BV", "HM", "UM"}
+CODES_WITHOUT_FORMS: set[str] = set(_EXCLUSIONS["codes_without_forms"])
+#: Phrases that contain a country form but are not a mention of the country. Outlet names
+#: from source_domains.tsv are added to these.
+BLOCKS: dict[str, list[str]] = _EXCLUSIONS["blocks"]
 
-#: Phrases that contain a country form but are not a mention of the country. They win the
-#: longest match and are then dropped. Outlet names from source_domains.tsv are added to these.
-BLOCKS: dict[str, list[str]] = {
-    "*": ["Voice of America", "Russia Today", "Agence France-Presse", "Agence France Presse",
-          "Press Trust of India", "Canadian Press", "Australian Associated Press",
-          "RBC-Ukraine", "Radio Canada", "Radio-Canada", "Paris Saint-Germain",
-          "Real Madrid", "Atletico Madrid", "Atlético Madrid", "Santiago de Cuba",
-          "Minsk Group"],
-    "en": ["New Mexico", "New Jersey", "New England", "New South Wales", "New Guinea",
-           "New Britain", "Indian Ocean", "Indian Wells", "West Indian", "West Indians",
-           "East Indian", "Latin America", "Latin American", "Latin Americans",
-           "South America", "South American", "South Americans", "North America",
-           "North American", "North Americans", "Central America", "Central American",
-           "Central Americans", "Pan American", "Pan-American", "British Columbia",
-           "Jersey City", "Jersey Shore", "South China Sea", "East China Sea",
-           "Gulf of Mexico", "Sea of Japan", "Irish Sea", "Gulf of Guinea", "Niger Delta",
-           "Niger River", "River Niger", "Lake Chad", "North Pole", "South Pole",
-           "Emirates Stadium",
-           "French Quarter", "Georgia Tech", "Holland Park", "Jordan River", "River Jordan",
-           "Jordan Valley", "Great Dane", "Turkey Point", "Nassau County", "Cleveland Indians"],
-    "fr": ["Nouveau-Mexique", "New Jersey", "Nouvelle-Angleterre", "océan Indien",
-           "Amérique latine", "Amérique du Sud", "Amérique du Nord", "Amérique centrale"],
-    "de": ["New Mexico", "New Jersey", "Indischer Ozean", "Indischen Ozean", "Jersey"],
-    "es": ["Nuevo México", "Nueva Jersey", "Nueva Inglaterra", "América Latina"],
-    "ru": ["Латинская Америка", "Южная Америка", "Северная Америка", "Центральная Америка",
-           "Нью-Мексико", "Нью-Джерси", "Индийский океан", "Новая Англия"],
-    "uk": ["Латинська Америка", "Південна Америка", "Північна Америка",
-           "Центральна Америка", "Нью-Мексико", "Нью-Джерсі", "Індійський океан",
-           "Нова Англія"],
-}  # fmt: skip
-
+_CONTEXT = _read_list("context")
+US_STATES: list[str] = _CONTEXT["us_states"]
+US_STATE_ABBREVIATIONS: list[str] = _CONTEXT["us_state_abbreviations"]
+CANADIAN_PROVINCES: list[str] = _CONTEXT["canadian_provinces"]
 #: Word lists the matcher uses to reject a match from its context (see countries.py).
-US_STATES = [
-    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
-    "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa",
-    "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan",
-    "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire",
-    "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio",
-    "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota",
-    "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington", "West Virginia",
-    "Wisconsin", "Wyoming",
-]  # fmt: skip
-US_STATE_ABBREVIATIONS = [
-    "Ala.", "Ariz.", "Ark.", "Calif.", "Colo.", "Conn.", "Del.", "Fla.", "Ga.", "Ill.", "Ind.",
-    "Kan.", "Ky.", "La.", "Md.", "Mass.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.", "Neb.",
-    "Nev.", "N.H.", "N.J.", "N.M.", "N.Y.", "N.C.", "N.D.", "Okla.", "Ore.", "Pa.", "R.I.",
-    "S.C.", "S.D.", "Tenn.", "Vt.", "Va.", "Wash.", "W.Va.", "Wis.", "Wyo.", "AL", "AK", "AZ",
-    "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
-    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
-    "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
-    "WI", "WY",
-]  # fmt: skip
-CANADIAN_PROVINCES = [
-    "Ontario", "Quebec", "Québec", "British Columbia", "Alberta", "Manitoba", "Saskatchewan",
-    "Nova Scotia", "New Brunswick", "Newfoundland", "Prince Edward Island", "Ont.", "Que.",
-    "B.C.", "Alta.", "Man.", "Sask.", "N.S.", "N.B.", "P.E.I.",
-]  # fmt: skip
 CONTEXT = {
-    # Followed by a capitalised word ("Jordan Henderson", "Paris Hilton"): a person.
-    "first_names": ["Jordan", "Chad", "Paris", "Sofia", "Santiago", "Washington", "Georgia"],
-    # Preceded by a capitalised word ("Michael Jordan", "Jack London"): a person or a club.
-    # Every capital follows this rule too.
-    "surnames": ["Jordan", "Chad", "Washington", "Holland", "America", "Georgia"],
-    # Capitalised words after a country form that make it the name of an event or of a
-    # newsroom ("U.S. Open", "French Open", "Belgian Grand Prix", "London Newsroom").
-    "event_words": ["Open", "Masters", "Grand Prix", "Amateur", "Newsroom"],
-    # Capitalised words that may follow a first-name form without making it a person.
-    "continuations": [
-        "Accord", "Accords", "Agreement", "Air", "Airport", "Armed", "Army", "Assembly",
-        "Authorities", "Authority", "Bank", "Border", "Capital", "Central", "City", "Club",
-        "Commune", "Conference", "Congress", "Constitution", "Council", "Court", "D", "DC",
-        "Defence", "Defense", "Embassy", "Foreign", "Forces", "Games", "Government", "Interior",
-        "King", "Legislature", "Marathon", "Masters", "Metro", "Military", "Minister",
-        "Ministry", "National", "Navy", "Olympic", "Olympics", "Parliament", "Peace", "Police",
-        "President", "Prime", "Prosecutor", "Province", "Queen", "Region", "Republic",
-        "Senate", "Stock", "Summit", "Treaty", "Crown", "Prince", "Princess",
-    ],
-    # Capitalised words that may precede a surname form or capital without making it a name.
-    "non_name_words": [
-        "A", "About", "Across", "After", "Against", "Also", "Although", "An", "And", "As", "At",
-        "Because", "Before", "Behind", "Between", "Beyond", "Both", "But", "By", "Central",
-        "Despite", "Downtown", "During", "East", "Eastern", "Even", "For", "From", "Greater",
-        "How", "However", "If", "In", "Including", "Inner", "Inside", "Into", "Like",
-        "Meanwhile", "Modern", "Near", "Neighbouring", "Neighboring", "North", "Northern",
-        "Now", "Of", "On", "Only", "Or", "Outer", "Outside", "Over", "Since", "So", "South",
-        "Southern", "Still", "Than", "That", "The", "Then", "This", "Through", "To", "Today",
-        "Toward", "Towards", "Under", "Unlike", "Until", "Via", "Visit", "Visiting", "West",
-        "Western", "What", "When", "Where", "Whereas", "While", "Why", "With", "Within",
-        "Without", "Yesterday", "Yet", "Official", "Old", "Tell", "Tells", "Warns", "Says",
-        "Said", "Accuses", "Blames", "Urges", "Asks", "Joins", "Slams", "Backs", "Hits",
-        "Rejects", "Threatens", "Pro", "Anti", "Whether", "Once",
-    ],
-    # Abbreviated titles that belong to the name after them ("Mr. Jordan", "Gen. Washington");
-    # any other word ending in a full stop ends a sentence.
-    "abbreviations": ["Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gen.", "Gov.", "Sen.", "Rep.",
-                      "Lt.", "Col.", "Sgt.", "Capt.", "Prof.", "Jr.", "Sr.", "Rev."],
-    # Next words (lowercased, after an optional "'s") that cancel a match.
-    "not_before": {
-        "Turkey": ["dinner", "dinners", "sandwich", "sandwiches", "breast", "breasts", "burger",
-                   "burgers", "bacon", "meat", "leg", "legs", "wing", "wings", "recipe",
-                   "recipes", "gravy", "stuffing", "roast", "slices", "trot", "day", "feathers",
-                   "vulture", "vultures", "hunting", "hunt", "hunters", "baster", "fryer",
-                   "neck", "carcass", "chili", "meatballs", "soup", "salad", "club", "pardon",
-                   "pardoning", "pardons", "bowl", "shoot", "farm", "farms", "farmers",
-                   "season", "platter", "dinner's", "thighs", "drumsticks", "sausage"],
-        "Guinea": ["pig", "pigs", "fowl", "worm", "hen", "hens"],
-        "Chile": ["pepper", "peppers", "con", "powder", "sauce", "relleno", "rellenos"],
-        "Brazil": ["nut", "nuts"],
-        "Panama": ["hat", "hats"],
-        "Bermuda": ["shorts", "triangle", "grass"],
-        "Jersey": ["cow", "cows", "shore", "city", "devils"],
-        "French": ["fries", "fry", "toast", "press", "horn", "kiss", "kissing", "doors",
-                   "bulldog", "bulldogs", "braid", "braids", "manicure", "dressing", "onion",
-                   "bread", "quarter"],
-        "German": ["shepherd", "shepherds", "measles", "chocolate"],
-        "Russian": ["roulette", "doll", "dolls", "dressing"],
-        "Swiss": ["cheese", "roll", "chard"],
-        "Danish": ["pastry", "pastries"],
-        "Dutch": ["oven", "ovens", "courage", "auction", "uncle", "treat", "elm"],
-        "Turkish": ["delight", "bath", "baths"],
-        "Irish": ["coffee", "setter", "setters", "stew"],
-        "Mexican": ["wave"],
-        "Belgian": ["waffle", "waffles"],
-        "Canadian": ["bacon"],
-        "Chinese": ["whispers", "checkers", "lantern", "lanterns"],
-        "Indian": ["summer", "ink"],
-        "Japanese": ["knotweed", "beetle", "beetles", "maple", "maples"],
-        "Georgia": ["governor", "gov", "governor's", "state", "senate", "senator", "senators",
-                    "sen", "legislature", "legislators", "lawmakers", "republican",
-                    "republicans", "democrat", "democrats", "democratic", "gop", "tech",
-                    "bulldogs", "power", "peach", "peaches", "county", "counties", "voters",
-                    "secretary", "supreme", "dome", "aquarium", "southern", "runoff",
-                    "runoffs", "primary", "house", "general", "attorney", "bureau", "election",
-                    "elections", "prosecutors", "prosecutor", "judge", "o'keeffe", "congressman",
-                    "congresswoman", "district", "sheriff", "pines", "avenue", "street"],
-        "Washington": ["post", "times", "examiner", "nationals", "commanders", "wizards",
-                       "capitals", "mystics", "huskies", "redskins", "state", "irving",
-                       "monument", "university"],
-        "Holland": ["park", "tunnel", "america"],
-        "Israel": ["adesanya", "folau"],
-        "Cuba": ["gooding"],
-    },
-    # Text right before the match (a word or phrase) that cancels it.
-    "not_after": {
-        "Turkey": ["Thanksgiving", "roast", "Roast", "roasted", "smoked", "wild", "Wild",
-                   "Butterball", "cold", "ground", "deli", "sliced", "the Thanksgiving"],
-        "Georgia": ["state of", "State of", "University of", "Bank of", "Southern", "southern",
-                    "Northern", "northern", "rural", "Rural", "north", "south", "coastal",
-                    "metro", "suburban"],
-        "Chad": ["Lake"],
-        "Jordan": ["Air"],
-    },
-    # Forms rejected when the word before them is in capitals ("CONTACT US", "ABOUT US").
-    "caps_guard": ["US"],
-    # Forms whose doc-level check for a US state context applies (see countries.py).
+    **_CONTEXT["rules"],
+    # Forms whose doc-level check for a US state context applies.
     "us_state_names": US_STATES,
-    # ", Texas" after a capital makes it a namesake town ("Paris, Texas"). Georgia and Washington
-    # are left out: lists like "Moscow, Washington and Kyiv" are common; "Athens, Georgia" is
-    # handled with the Georgia city list instead.
+    # ", Texas" after a capital makes it a namesake town ("Paris, Texas"). Georgia and
+    # Washington are left out: lists like "Moscow, Washington and Kyiv" are common; "Athens,
+    # Georgia" is handled with the Georgia city list instead.
     "us_place_after": [s for s in US_STATES if s not in ("Georgia", "Washington")]
     + US_STATE_ABBREVIATIONS
     + CANADIAN_PROVINCES,
-}  # fmt: skip
+}
 #: Unambiguous signs that "Georgia" is the country.
-GEORGIA_COUNTRY_EVIDENCE = ["Tbilisi", "Batumi", "Kutaisi", "Abkhazia", "South Ossetia",
-                            "Sakartvelo", "Georgian", "Georgians", "Saakashvili",
-                            "Ivanishvili", "Kobakhidze", "Zourabichvili"]  # fmt: skip
-#: Georgia (US) cities that are also common surnames or names elsewhere are not doc-level evidence.
-GEORGIA_CITY_NOT_EVIDENCE = {"Perry", "Griffin", "Tucker", "Calhoun", "Dalton", "Winder",
-                             "Milton", "Conyers", "Redan", "Evans", "Martinez"}  # fmt: skip
+GEORGIA_COUNTRY_EVIDENCE: list[str] = _CONTEXT["georgia_country_evidence"]
+#: Georgia (US) cities that are also common surnames or names elsewhere are not evidence.
+GEORGIA_CITY_NOT_EVIDENCE: set[str] = set(_CONTEXT["georgia_city_not_evidence"])
+#: Words of US politics and places that, in the text, make a bare "Georgia" the US state.
+GEORGIA_US_EVIDENCE: list[str] = _CONTEXT["georgia_us_evidence"]
+#: Smallest population of a city that a dateline may name on its own ("BONN 1996-08-30").
+DATELINE_CITY_POPULATION = 100_000
+
+
+def read_tsv(path: Path, columns: int) -> list[list[str]]:
+    """Rows of a hand-kept TSV (comments and blank lines skipped), padded to ``columns``."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) > columns or not cells[0] or len(cells) < 2:
+            raise SystemExit(f"{path}:{number}: expected up to {columns} tab-separated columns")
+        rows.append(cells + [""] * (columns - len(cells)))
+    return rows
+
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -772,14 +400,18 @@ def build_countries(
         for phrase in phrases:
             for form in inflect(phrase, lang) if lang in ("ru", "uk") else {phrase}:
                 table.blocks[lang].update(variants(form, lang if lang != "*" else "en"))
-    overrides = {"Congo": "CD", "Kongo": "CD", "Конго": "CD", "Congolese": "CD",
-                 "Dominican": "DO", "Korea": "KR", "Korean": "KR"}  # fmt: skip
-    table.resolve(overrides)
+    us_context = add_implied(table, LISTS / "implied.tsv")
+    add_office_holders(table, LISTS / "office_holders.tsv")
+    table.resolve(CLASH_OVERRIDES)
     block_outlets(table, outlet_names)
 
     context = dict(CONTEXT)
     context["georgia"] = georgia_context(cities)
     context["given_names"] = given
+    context["us_context_implied"] = us_context
+    context["dateline_places"] = dateline_places(cities, population)
+    context["us_state_abbreviations"] = US_STATE_ABBREVIATIONS
+    context["canadian_provinces"] = CANADIAN_PROVINCES
     data = {
         "_licence": LICENCE,
         "_source": "Built by scripts/build_tables.py; see searchkit/data/README.md.",
@@ -962,7 +594,67 @@ def georgia_context(cities: list[dict]) -> dict[str, list[str]]:
         # Named anywhere in a text, these point to the state ("New York" does not: the UN).
         "us_evidence": sorted(unique | (set(US_STATES) - {"Georgia", "Washington", "New York"})),
         "country_evidence": GEORGIA_COUNTRY_EVIDENCE,
+        "us_politics": GEORGIA_US_EVIDENCE,
     }
+
+
+def add_implied(table: FormTable, path: Path) -> list[str]:
+    """Institutions and seats of government that imply a country (rule "implied"); returns
+    the phrases that imply the US only in a text about US politics ("Senate", "Congress")."""
+    us_context = []
+    for phrase, code, condition, source in read_tsv(path, 4):
+        if condition not in ("", "us-context") or not source:
+            raise SystemExit(f"{path}: {phrase!r}: bad condition {condition!r} or no source")
+        table.add("en", phrase, code, "implied")
+        if condition == "us-context":
+            us_context.append(phrase)
+    return sorted(us_context)
+
+
+def add_office_holders(table: FormTable, path: Path) -> None:
+    """Heads of state and government and ministers (rule "office": the matcher wants their
+    office written before them); the surname alone too when no two countries share it."""
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for name, code, flags in read_tsv(path, 3):
+        table.add("en", name, code, "office")
+        words = name.split()
+        if len(words) > 1:
+            surnames[words[0] if "family-first" in flags else words[-1]].add(code)
+    for surname, codes in surnames.items():
+        if len(codes) == 1:
+            table.add("en", surname, codes.pop(), "office")
+
+
+def place_key(name: str) -> str:
+    """A place name as datelines are looked up: case, accents, dots and hyphens ignored."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace("’", "'").replace(".", "").replace("-", " ")
+    return " ".join(plain.split())
+
+
+def dateline_places(cities: list[dict], population: dict[str, int]) -> dict[str, str]:
+    """Cities of 100,000 people or more (GeoNames) -> their country, for the place a dateline
+    names. A name that cities of two countries share goes to the larger city, unless the
+    other is at least half its size ("Hyderabad" is IN; a name with two like-sized cities in
+    two countries is left out)."""
+    largest: dict[str, dict[str, int]] = defaultdict(dict)
+    for city in cities:
+        size = int(city.get("population") or 0)
+        for name in {city["name"], city.get("asciiname") or city["name"]}:
+            key = place_key(name)
+            code = city["countrycode"]
+            largest[key][code] = max(size, largest[key].get(code, 0))
+    out = {}
+    for key, sizes in sorted(largest.items()):
+        ranked = sorted(sizes.items(), key=lambda kv: (-kv[1], -population.get(kv[0], 0)))
+        code, size = ranked[0]
+        if size < DATELINE_CITY_POPULATION:
+            continue
+        if len(ranked) > 1 and ranked[1][1] * 2 > size:
+            continue
+        out[key] = code
+    return out
 
 
 def adjective_forms(word: str, language: str) -> list[str]:
@@ -1005,7 +697,7 @@ LICENCE = {
     ),
     "curated": (
         "Short forms, metonyms, regions, capital names in fr/de/es/ru/uk, adjective forms and "
-        "context word lists are curated in scripts/build_tables.py under searchkit's licence."
+        "context word lists are curated in scripts/country_lists/ under searchkit's licence."
     ),
 }
 
@@ -1014,27 +706,12 @@ LICENCE = {
 # Source domains
 # ---------------------------------------------------------------------------------------------
 
+_SOURCE_TYPES = json.loads((REPO / "scripts" / "source_types.json").read_text(encoding="utf-8"))
 #: Declared-type spellings accepted from metadata and config, mapped to SOURCE_TYPES.
-TYPE_ALIASES = {
-    "newspaper": "news", "news site": "news", "news website": "news", "newsarticle": "news",
-    "online newspaper": "news", "daily": "news", "press": "news", "news outlet": "news",
-    "press agency": "wire", "news agency": "wire", "newswire": "wire", "wire service": "wire",
-    "agency": "wire", "television": "tv", "tv channel": "tv", "broadcaster": "tv",
-    "tv station": "tv", "radio station": "radio", "podcast": "radio", "periodical": "magazine",
-    "journal": "magazine", "weekly": "magazine", "weblog": "blog", "blogposting": "blog",
-    "personal blog": "blog", "social media": "social", "social network": "social",
-    "forum": "social", "government": "official", "gov": "official", "institutional": "official",
-    "press release": "official",
-}  # fmt: skip
+TYPE_ALIASES: dict[str, str] = _SOURCE_TYPES["type_aliases"]
 #: Page-type hints (og:type or schema.org @type, lowercased). "article", "website" and
 #: "video.*" say nothing about the outlet and are deliberately absent.
-PAGE_TYPES = {
-    "blog": "blog", "blogposting": "blog", "blog posting": "blog",
-    "newsarticle": "news", "reportagenewsarticle": "news", "analysisnewsarticle": "news",
-    "opinionnewsarticle": "news", "backgroundnewsarticle": "news", "reviewnewsarticle": "news",
-    "askpublicnewsarticle": "news", "socialmediaposting": "social",
-    "discussionforumposting": "social",
-}  # fmt: skip
+PAGE_TYPES: dict[str, str] = _SOURCE_TYPES["page_types"]
 
 
 def read_source_domains(path: Path) -> dict[str, list[str]]:

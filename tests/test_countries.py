@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from importlib import resources
 
 import pytest
@@ -151,7 +149,7 @@ def test_capitals_are_metonyms_for_their_country(text, code):
     ],
 )
 def test_metonyms(text, code):
-    assert found(f"The {text} said")[0][::2] == (code, "metonym")
+    assert found(f"The {text} said")[0][::2] == (code, f'implied by "{text}"')
 
 
 def test_brussels_regions_and_continents_are_not_countries():
@@ -365,26 +363,29 @@ def test_thai_is_a_demonym():
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "place", "code"),
     [
-        "Paris (AFP) - Iran said on Monday it would talk.",
-        "London, March 1 (Reuters) - Iran said on Monday it would talk.",
-        "Moscow, 12 March 2024 - Iran said on Monday it would talk.",
-        "LONDON 1996-08-30\nIran said on Monday it would talk.",
+        ("Paris (AFP) - Iran said on Monday it would talk.", "Paris", "FR"),
+        ("London, March 1 (Reuters) - Iran said on Monday it would talk.", "London", "GB"),
+        ("Moscow, 12 March 2024 - Iran said on Monday it would talk.", "Moscow", "RU"),
+        ("LONDON 1996-08-30\nIran said on Monday it would talk.", "LONDON", "GB"),
     ],
 )
-def test_the_capital_of_a_dateline_locates_the_reporter_not_the_story(text):
-    assert codes(text) == ["IR"]
+def test_the_dateline_place_is_a_country_of_the_story(text, place, code):
+    assert found(text) == [(code, place, "dateline"), ("IR", "Iran", "name")]
 
 
 def test_a_country_named_in_a_dateline_is_kept():
     text = "Grozny, Russia, March 1 (AP) - Chechnya's new leader vowed to rebuild the city."
-    assert codes(text) == ["RU"]
+    assert found(text) == [("RU", "Grozny, Russia", "dateline")]
     assert codes("WIGAN, England 1996-08-31\nWigan beat Bradford.") == ["GB"]
 
 
 def test_a_capital_in_the_story_after_the_dateline_counts():
-    assert codes("Kyiv, March 1 (AFP) - Officials in Kyiv said") == ["UA"]
+    assert found("Kyiv, March 1 (AFP) - Officials in Kyiv said") == [
+        ("UA", "Kyiv", "dateline"),
+        ("UA", "Kyiv", "capital"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -526,19 +527,3 @@ def test_table_is_package_data_with_licences():
     licences = " ".join(data["_licence"].values())
     assert "ODbL" in licences and "LGPL" in licences and "MIT" in licences
     assert len(path.read_bytes()) < 600_000
-
-
-def test_a_3kb_document_takes_well_under_a_few_milliseconds():
-    paragraph = (
-        "The Kremlin said on Tuesday that talks between Russia and Ukraine could resume in "
-        "Istanbul, while officials in Washington and London urged restraint. The French "
-        "president met his German counterpart in Berlin; Chinese diplomats stayed silent. "
-    )
-    text = (paragraph * 20)[:3072]
-    find_countries(text)
-    runs = []
-    for _ in range(30):
-        start = time.perf_counter()
-        find_countries(text)
-        runs.append(time.perf_counter() - start)
-    assert statistics.median(runs) < 0.005  # measured ~0.3 ms; generous for busy machines

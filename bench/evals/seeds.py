@@ -7,7 +7,9 @@ articles. ``searchkit.extract.countries.find_countries`` is scored when that mod
 
 Times are for a second pass (package data loaded, caches warm). The speed row times
 ``find_actors`` on the first 3,000 characters of BBC News articles, one core, the best of three
-passes. Run alone: ``python bench/evals/seeds.py``.
+passes. The ``country traps`` row scores the trap sentences of
+``tests/data/country_traps.json`` (Georgia, Jordan, Turkey, Turks and Caicos, datelines,
+implied countries). Run alone: ``python bench/evals/seeds.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 LABELS = ROOT / "tests" / "data" / "seeds_labels.json"
+TRAPS = ROOT / "tests" / "data" / "country_traps.json"
 SPEED_DOCS = 300
 SPEED_CHARS = 3000
 
@@ -54,7 +57,7 @@ def run(shared: pathlib.Path) -> list[dict]:
     """Score the seeds against the hand labels; [] when the seed folder is absent."""
     folder = shared / "seeds"
     if not folder.is_dir() or not LABELS.is_file():
-        return []
+        return _trap_rows()
     from searchkit.extract.actors import find_actors
 
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
@@ -84,7 +87,33 @@ def run(shared: pathlib.Path) -> list[dict]:
     ]
     rows.extend(_country_rows(texts, labels, dataset))
     rows.extend(_speed_rows(shared))
+    rows.extend(_trap_rows())
     return rows
+
+
+def _trap_rows() -> list[dict]:
+    """The country trap sentences of ``tests/data/country_traps.json``: a sentence where the
+    country is meant and found is a true positive; one where it is not meant (Georgia the US
+    state, Turkey the bird) and found is a false positive. Accuracy counts both kinds."""
+    from searchkit.extract.countries import find_countries
+
+    traps = json.loads(TRAPS.read_text(encoding="utf-8"))
+    tp = fp = fn = tn = 0
+    t0 = time.perf_counter()
+    for trap in traps:
+        found = trap["code"] in {
+            m.value for m in find_countries(trap["body"], "en", title=trap["title"])
+        }
+        tp += found and trap["meant"]
+        fp += found and not trap["meant"]
+        fn += not found and trap["meant"]
+        tn += not found and not trap["meant"]
+    ms = 1000 * (time.perf_counter() - t0) / len(traps)
+    meant = sum(t["meant"] for t in traps)
+    dataset = f"trap sentences ({meant} meant, {len(traps) - meant} not)"
+    row = _row("country traps", dataset, len(traps), (tp, fp, fn), ms)
+    row["accuracy"] = round((tp + tn) / len(traps), 4)
+    return [row]
 
 
 _KINDS = ("person", "organisation", "cited_source")

@@ -15,58 +15,36 @@ lists their sources and the decisions behind them.
 from __future__ import annotations
 
 import functools
-import json
 import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, replace
 from typing import Any
 
 from searchkit.errors import ConfigError
 from searchkit.model import Mention
 
+# The lookups live in searchkit.tables; they are re-exported here for older callers.
+from searchkit.tables import country_codes, country_label, country_table, resolve_country
+
+from .country_context import Context, drop_surnames
+from .country_context import Form as _Form
+
 __all__ = ["country_codes", "country_label", "find_countries", "resolve_country"]
 
 _WORD = re.compile(r"\w+")
-_WORD_BEFORE = re.compile(r"([\w'’.-]+)[ \t]$")
-_WORD_AFTER = re.compile(r"[ \t]([\w'’.-]+)")
-_NEXT_WORD = re.compile(r"(?:['’]s)?[ \t]+([\w'’.-]+)")
-_GEORGIA = "Georgia"  # the one country name that is also a US state
-
-# A dateline at the start of a story: one to three places ("KYIV", "WIGAN, England",
-# "Rio de Janeiro"), then a date or the agency in brackets ("Aug 31", "1996-08-31",
-# "1. März", "12 марта", "(Reuters)", "(dpa)"). The words of the places are checked apart:
-# a place in title case ("Paris (AFP) -") needs the dash after it, or a headline such as
-# "Iran Rejects Deal (AP)" would pass for one.
-_MONTHS = (
-    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
-    "september|oct|october|nov|november|dec|december|janvier|février|fevrier|mars|avril|mai|juin|"
-    "juillet|août|aout|septembre|octobre|novembre|décembre|decembre|januar|februar|märz|juni|"
-    "juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|"
-    "setiembre|octubre|noviembre|diciembre|января|февраля|марта|апреля|мая|июня|июля|августа|"
-    "сентября|октября|ноября|декабря|січня|лютого|березня|квітня|травня|червня|липня|серпня|"
-    "вересня|жовтня|листопада|грудня"
+# A word of an all-caps run: letters, with inner apostrophes or dots ("JAPAN'S", "U.S").
+_CAPS_WORD = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*")
+# Two words in capitals (Latin or Cyrillic) in a row: the sign of an all-caps headline.
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ"
+_CAPS_RUN = re.compile(
+    rf"(?<!\w)[{_UPPER}]{{2,}}(?:['’][{_UPPER}]+)?[^\w\n]+[{_UPPER}]{{2,}}(?!\w)"
 )
-_PLACE = r"[^\W\d_](?:[^\W\d_]|[.'’ \t-]){0,40}?"  # letters, spaces, dots, hyphens
-_DATELINE = re.compile(
-    rf"\s*(?P<place>{_PLACE}(?:,[ \t]*{_PLACE}){{0,2}}?),?[ \t]+"
-    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?[ \t]+)?"
-    rf"(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}\.?[ \t]+(?:{_MONTHS})\b|(?:{_MONTHS})\.?[ \t]+\d{{1,2}}\b"
-    r"|\([^\W\d_][^()\n]{0,40}\))",
-    re.IGNORECASE,
+#: Words of an all-caps headline that stay in lower case when it is read in title case.
+_SMALL_WORDS = frozenset(
+    ["of", "and", "the", "de", "du", "des", "la", "le", "del", "da", "do", "y", "et", "und"]
 )
-_DASH_AFTER = re.compile(r"[^\n]{0,40}?[ \t](?:-{1,2}|–|—)(?:[ \t]|$)", re.MULTILINE)
-_PLACE_PARTICLES = frozenset(
-    ["de", "da", "do", "del", "di", "la", "le", "les", "am", "an", "der", "sur", "upon", "on", "en"]
-)
-
-
-@dataclass(frozen=True)
-class _Form:
-    surface: str
-    code: str  # "" for a blocked phrase: it wins the longest match and yields nothing
-    rule: str
+#: Rules whose matches are reported as implied by the phrase: institutions and seats of power.
+_IMPLIED = frozenset(["implied", "metonym"])
 
 
 @dataclass(frozen=True)
@@ -82,107 +60,6 @@ class _Index:
         return _words_starting_with(self.initials)
 
 
-class _Context:
-    """The context rules, built from the "context" section of countries.json."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.first_names = frozenset(data["first_names"])
-        self.surnames = frozenset(data["surnames"])
-        self.given_names = frozenset(data["given_names"])
-        events = [form for word in data["event_words"] for form in (word, word.upper())]
-        self.event_after = re.compile(rf"[ \t]+(?:{_alternation(events)})(?![\w-])")
-        self.continuations = frozenset(data["continuations"])
-        self.non_name_words = frozenset(data["non_name_words"])
-        self.abbreviations = frozenset(data["abbreviations"])
-        self.not_before = {k: frozenset(v) for k, v in data["not_before"].items()}
-        self.not_after = {k: tuple(f"{p} " for p in v) for k, v in data["not_after"].items()}
-        self.caps_guard = frozenset(data["caps_guard"])
-        georgia = data["georgia"]
-        self.georgia_us_cities = frozenset(georgia["us_cities"])
-        places = _alternation(data["us_place_after"])
-        self.us_place_after = re.compile(rf",[ \t]+(?:{places})(?!\w)")
-        self.after_us_city = re.compile(rf"\b(?:{_alternation(georgia['us_cities'])}),[ \t]+$")
-        self.us_evidence = re.compile(rf"\b(?:{_alternation(georgia['us_evidence'])})\b")
-        self.country_evidence = re.compile(rf"\b(?:{_alternation(georgia['country_evidence'])})")
-
-    def rejects(self, text: str, start: int, end: int, form: _Form) -> str:
-        """Why the words around a match show it is not the country: "" when they do not,
-        "surname" when it ends a person's name ("Neil Jordan said"), "context" otherwise."""
-        surface = form.surface
-        following = _NEXT_WORD.match(text, end)
-        if following and following.group(1).lower().rstrip(".") in self.not_before.get(surface, ()):
-            return "context"
-        if any(text.endswith(p, 0, start) for p in self.not_after.get(surface, ())):
-            return "context"
-        if self.event_after.match(text, end):
-            return "context"  # "U.S. Open", "French Open", "Belgian Grand Prix"
-        if surface in self.first_names:
-            after = _WORD_AFTER.match(text, end)
-            if after and _is_name(after.group(1)) and after.group(1) not in self.continuations:
-                return "context"  # "Jordan Henderson", "Paris Hilton"
-        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-        word = before.group(1) if before else ""
-        if word in self.given_names:
-            return self._surname(text, end, form)  # "Neil Jordan", "David France", "Mark Cuban"
-        if surface in self.surnames or form.rule == "capital":
-            # "Chad." ends a sentence; "Mr." and "B." belong to the name that follows.
-            if word.endswith(".") and len(word) > 2 and word not in self.abbreviations:
-                word = ""
-            if _is_name(word) and word not in self.non_name_words:
-                # "Tom Holland", "Jack London", "Real Madrid"; not read as a surname elsewhere,
-                # as the word before may be no given name at all ("Black America").
-                return "context"
-        if form.rule == "capital":
-            if self.us_place_after.match(text, end):
-                return "context"  # "Paris, Texas", "London, Ontario"
-            if surface in self.georgia_us_cities and text.startswith(", Georgia", end):
-                return "context"  # "Athens, Georgia"
-        if surface == _GEORGIA and self.after_us_city.search(text, max(0, start - 40), start):
-            return "context"  # "Atlanta, Georgia"
-        if surface in self.caps_guard and word.isalpha() and word.isupper():
-            return "context"  # "CONTACT US"
-        return ""
-
-    def _surname(self, text: str, end: int, form: _Form) -> str:
-        """ "surname" when a person's name ends with the match, so that the bare word is read
-        as the same person elsewhere in the text; "context" when the name goes on ("George
-        Washington University") or the bare word keeps its usual sense: a demonym ("Philip
-        French") or a capital ("Jack London") is seldom a person's surname."""
-        after = _WORD_AFTER.match(text, end)
-        if after and after.group(1)[:1].isupper():
-            return "context"
-        if form.rule in ("demonym", "capital") and form.surface not in self.surnames:
-            return "context"
-        return "surname"
-
-    def dateline_end(self, text: str) -> int:
-        """Where the places of a dateline at the start of ``text`` end; 0 when it has none."""
-        match = _DATELINE.match(text)
-        if match is None:
-            return 0
-        places = match.group("place").split(",")
-        in_capitals = places[0].isupper()  # "WIGAN, England": the wires' style
-        for place in places:
-            words = place.split()
-            if not words or len(words) > (4 if in_capitals else 3):
-                return 0
-            if not all(w[0].isupper() or w in _PLACE_PARTICLES for w in words):
-                return 0
-        if not in_capitals and not _DASH_AFTER.match(text, match.end()):
-            return 0
-        return match.end("place")
-
-    def drop_us_state(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        """Drop a bare "Georgia" in a text about the US state (another state or Atlanta named,
-        and nothing that points to the country: Tbilisi, Georgian, Abkhazia)."""
-        if not any(m.text == _GEORGIA for m in mentions):
-            return mentions
-        country = any(m.value == "GE" and m.text != _GEORGIA for m in mentions)
-        if country or self.country_evidence.search(text) or not self.us_evidence.search(text):
-            return mentions
-        return [m for m in mentions if m.text != _GEORGIA]
-
-
 class _Tables:
     """countries.json, loaded once."""
 
@@ -191,22 +68,12 @@ class _Tables:
         self.countries: dict[str, dict[str, Any]] = data["countries"]
         self.forms: dict[str, dict[str, dict[str, list[str]]]] = data["forms"]
         self.blocks: dict[str, list[str]] = data["blocks"]
-        self.context = _Context(data["context"])
+        self.context = Context(data["context"], data["forms"])
 
 
 @functools.cache
 def _tables() -> _Tables:
-    path = resources.files("searchkit") / "data" / "countries.json"
-    return _Tables(json.loads(path.read_text(encoding="utf-8")))
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _is_name(word: str) -> bool:
-    """A capitalised word as a name is written: "Henderson", "O'Keeffe", "B." (an initial)."""
-    return word[:1].isupper() and (any(c.islower() for c in word) or len(word.rstrip(".")) == 1)
+    return _Tables(country_table())
 
 
 def _active_languages(language: str) -> tuple[str, ...]:
@@ -291,22 +158,35 @@ def _longest(text: str, start: int, candidates: tuple[_Form, ...]) -> _Form | No
 
 
 def find_countries(
-    text: str, language: str = "en", extra_aliases: Mapping[str, str] | None = None
+    text: str,
+    language: str = "en",
+    extra_aliases: Mapping[str, str] | None = None,
+    title: str = "",
 ) -> list[Mention]:
     """Every country mention in ``text``, in text order, one Mention per occurrence.
 
     ``value`` is the ISO 3166-1 alpha-2 code ("XK" for Kosovo); ``rule`` says how it was found:
-    "name", "short-form", "demonym", "capital", "metonym", "region" or "alias". The capital
-    of a dateline at the start of ``text`` ("Kyiv, March 1 (AFP) -") yields nothing: pass the
-    body on its own, not after the title, to have it recognised. ``language`` adds that
-    language's forms to the English ones (any of en, fr, de, es, ru, uk; an unknown
-    language uses them all). ``extra_aliases`` maps surface forms to codes; an empty code makes
-    the phrase block a country match ("Georgia Tech": ""). Callers dedupe by value.
+    "name", "short-form", "demonym", "capital", "region", "alias", "dateline" (the place a
+    dateline at the start of ``text`` names: "TOKYO, March 3 -", "KYIV, Ukraine -"), or
+    ``implied by "<phrase>"`` for an institution, a seat of government or an office-holder
+    named with the office ("Federal Reserve", "Kremlin", "Prime Minister Yasuhiro
+    Nakasone"). All-caps runs ("JAPAN TAX REFORM") are read like any other text.
+
+    ``title`` is the headline when it is kept apart from ``text``: it is read with the text
+    (a name met in one explains a word in the other), and its mentions get ``start`` -1.
+    ``language`` adds that language's forms to the English ones (any of en, fr, de, es, ru,
+    uk; an unknown language uses them all). ``extra_aliases`` maps surface forms to codes;
+    an empty code makes the phrase block a country match ("Georgia Tech": ""). Callers
+    dedupe by value.
     """
-    if not text:
+    if not text and not title:
         return []
+    offset = len(title) + 1 if title else 0
+    original = f"{title}\n{text}" if title else text
     tables = _tables()
+    context = tables.context
     index = _index(_active_languages(language))
+    full = _read_caps(original, index)
     forms = index.forms
     words = index.words
     aliases: dict[str, tuple[_Form, ...]] = {}
@@ -314,12 +194,17 @@ def find_countries(
         alias_index = _alias_index(tuple(sorted(extra_aliases.items())))
         aliases = alias_index.forms
         words = _words_starting_with("".join(sorted(set(index.initials + alias_index.initials))))
-    context = tables.context
-    dateline = context.dateline_end(text)
     mentions: list[Mention] = []
-    surnames: set[str] = set()  # country names met as a person's surname ("Neil Jordan")
+    dateline = context.dateline(original[offset:]) if text else None
     covered = 0
-    for word in words.finditer(text):
+    if dateline is not None:
+        start = offset + dateline.start
+        if dateline.code:
+            mentions.append(Mention("country", dateline.code, dateline.place, "dateline", start))
+            covered = offset + dateline.end  # the dateline's places yield nothing more
+    skip_capitals = offset + dateline.end if dateline is not None else 0
+    surnames: set[str] = set()  # country names met as a person's surname ("Neil Jordan")
+    for word in words.finditer(full, covered):
         key = word.group()
         candidates = forms.get(key)
         if candidates is None and key not in aliases:
@@ -327,108 +212,70 @@ def find_countries(
         start = word.start()
         if start < covered:
             continue
-        form = _longest(text, start, candidates or ())
-        alias = _longest(text, start, aliases[key]) if key in aliases else None
+        form = _longest(full, start, candidates or ())
+        alias = _longest(full, start, aliases[key]) if key in aliases else None
         if alias and (form is None or len(alias.surface) >= len(form.surface)):
             form = alias
         if form is None:
             continue
         end = start + len(form.surface)
-        covered = end
-        if not form.code or (start < dateline and form.rule == "capital"):
+        if form.rule == "office":
+            office = context.office_start(full, start)
+            if office < 0:
+                continue  # a name without its office does not cover the words after it
+            covered = end
+            phrase = full[office:end]
+            mentions.append(Mention("country", form.code, phrase, _implied(phrase), office))
             continue
-        reason = context.rejects(text, start, end, form)
+        covered = end
+        if not form.code or (start < skip_capitals and form.rule == "capital"):
+            continue
+        reason = context.rejects(full, start, end, form, original)
         if reason == "surname":
             surnames.add(form.surface)
         elif not reason:
-            mentions.append(Mention("country", form.code, form.surface, form.rule, start))
+            rule = _implied(form.surface) if form.rule in _IMPLIED else form.rule
+            mentions.append(Mention("country", form.code, form.surface, rule, start))
     if surnames:
-        mentions = _drop_surnames(text, mentions, surnames)
-    return context.drop_us_state(text, mentions)
-
-
-_PLACE_BEFORE = re.compile(
-    r"(?:^|\W)(?:in|into|(?<!according )to|from|of|across|throughout)[ \t]+$", re.IGNORECASE
-)
-_COORDINATION = re.compile(r"(?:,|[ \t]and|[ \t]or|[ \t]&)[ \t]+")
-
-
-def _drop_surnames(text: str, mentions: list[Mention], surnames: set[str]) -> list[Mention]:
-    """Drop the bare surname of a person met in full ("Neil Jordan ... Jordan said"), unless
-    a preposition of place comes before it ("flew to Jordan") or it is listed with another
-    country ("Ireland and Scotland players" after "James Ireland")."""
-    kept = []
-    for i, mention in enumerate(mentions):
-        if mention.text in surnames:
-            start, end = mention.start, mention.start + len(mention.text)
-            before = mentions[i - 1] if i else None
-            after = mentions[i + 1] if i + 1 < len(mentions) else None
-            listed = (
-                before is not None
-                and _COORDINATION.fullmatch(text, before.start + len(before.text), start)
-            ) or (after is not None and _COORDINATION.fullmatch(text, end, after.start))
-            # "in Jordan" is the country; in "in Jordan's film" the preposition is the film's.
-            place = not text.startswith(("'s", "’s"), end) and _PLACE_BEFORE.search(
-                text, max(0, start - 12), start
+        mentions = drop_surnames(full, mentions, surnames)
+    mentions = context.drop_by_document(full, mentions)
+    if offset or full is not original:
+        # Report the words as written ("JAPAN"), at offsets in ``text`` (-1 in the title).
+        mentions = [
+            replace(
+                m,
+                text=original[m.start : m.start + len(m.text)],
+                start=max(m.start - offset, -1),
             )
-            if not listed and not place:
+            for m in mentions
+        ]
+    return mentions
+
+
+def _implied(phrase: str) -> str:
+    return f'implied by "{phrase}"'
+
+
+def _read_caps(text: str, index: _Index) -> str:
+    """``text`` with its all-caps runs ("JAPAN TAX REFORM", "SOCCER - CHINA WIN") in title
+    case, so that the case-sensitive forms match them; same length, same offsets. Words of
+    a run that are forms as written stay ("US", "UAE"), and so does any other word in
+    capitals on its own ("NATO", "IMF")."""
+    if not _CAPS_RUN.search(text):
+        return text
+    out = list(text)
+    for run in _CAPS_RUN.finditer(text):
+        line_start = text.rfind("\n", 0, run.start()) + 1
+        line_end = text.find("\n", run.end())
+        line_end = len(text) if line_end < 0 else line_end
+        for word in _CAPS_WORD.finditer(text, line_start, line_end):
+            surface = word.group()
+            if not surface.isupper() or len(surface) < 2 or "." in surface:
                 continue
-        kept.append(mention)
-    return kept
-
-
-def country_label(code: str, language: str = "en") -> str:
-    """The country's common name in ``language`` ("FR" -> "France"); an unknown code as given."""
-    country = _tables().countries.get((code or "").strip().upper())
-    if country is None:
-        return code
-    labels = country["labels"]
-    return labels.get((language or "en").split("-")[0].lower()) or labels["en"]
-
-
-def country_codes() -> frozenset[str]:
-    """Every code find_countries can return (ISO 3166-1 alpha-2, plus XK for Kosovo)."""
-    return _codes()
-
-
-@functools.cache
-def _codes() -> frozenset[str]:
-    return frozenset(_tables().countries)
-
-
-def resolve_country(user_text: str) -> str | None:
-    """The code for a country as a user may type it: "fr", "FRA", "France", "French",
-    "Frankreich", "UK", "U.S."; None when it names no country (or several)."""
-    key = _normalise(user_text)
-    if not key:
-        return None
-    if len(key) == 2 and key.upper() in _codes():
-        return key.upper()
-    return _resolve_index().get(key)
-
-
-def _normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    plain = plain.replace("’", "'").replace("ʼ", "'").replace(".", "").replace("-", " ")
-    return " ".join(plain.split())
-
-
-@functools.cache
-def _resolve_index() -> dict[str, str]:
-    """Normalised names, short forms, demonyms and labels of every language -> code.
-
-    Capitals and metonyms are left out ("Paris" is not a way to say France in a filter);
-    a key that could mean two countries is dropped.
-    """
-    tables = _tables()
-    found: dict[str, set[str]] = {}
-    for code, country in tables.countries.items():
-        for label in (*country["labels"].values(), country["alpha3"]):
-            found.setdefault(_normalise(label), set()).add(code)
-    for rules in tables.forms.values():
-        for rule in ("name", "short-form", "demonym", "region"):
-            for code, surfaces in rules.get(rule, {}).items():
-                for surface in surfaces:
-                    found.setdefault(_normalise(surface), set()).add(code)
-    return {key: codes.pop() for key, codes in found.items() if len(codes) == 1 and key}
+            if surface in index.forms and len(surface) <= 4:
+                continue  # "US", "UK", "UAE", "DPRK"
+            lowered = surface.lower()
+            cased = lowered if lowered in _SMALL_WORDS else surface[0] + lowered[1:]
+            if len(cased) == len(surface):
+                out[word.start() : word.end()] = cased
+    return "".join(out)

@@ -63,7 +63,8 @@ def _date(article: RawArticle, url: str) -> Mention | None:
 
 
 def _countries(article: RawArticle, lang: str, config: ExtractConfig) -> list[Mention]:
-    from .countries import find_countries, resolve_country
+    from ..tables import resolve_country
+    from .countries import find_countries
 
     declared = article.meta.get("countries")
     if declared is not None:
@@ -74,9 +75,9 @@ def _countries(article: RawArticle, lang: str, config: ExtractConfig) -> list[Me
                 mentions.append(Mention("country", code, name, "metadata"))
         return mentions
     extra = config.country_aliases or None
-    # Offsets refer to the body, like the actors'; title mentions carry start -1.
-    in_title = [replace(m, start=-1) for m in find_countries(article.title, lang, extra)]
-    return in_title + find_countries(article.body[:ENTITY_CHARS], lang, extra)
+    # Title and body are read together (a name in one explains a word in the other); offsets
+    # refer to the body, like the actors'; title mentions carry start -1.
+    return find_countries(article.body[:ENTITY_CHARS], lang, extra, title=article.title)
 
 
 def _actors(article: RawArticle, lang: str) -> list[Mention]:
@@ -186,7 +187,7 @@ def rederive(doc: Document, config: ExtractConfig) -> Document:
     text scanned again (the stored title and body); source-domain rules re-classify the
     stored URL. Facets that came from explicit metadata or a dateline stay as they were.
     """
-    from .countries import resolve_country
+    from ..tables import resolve_country
     from .sources import classify_source
 
     evidence = [m for m in doc.evidence if m.kind not in ("country", "source_type")]

@@ -7,6 +7,10 @@ import threading
 
 from ..model import Mention
 
+# The label lookup lives in searchkit.tables; re-exported here for older callers.
+from ..tables import language_label  # noqa: F401
+from ..tables import language_names as _language_names
+
 UNDETERMINED = "und"
 # langdetect's cost grows with the text; the first 1,000 characters decide as well as 3,000.
 SAMPLE_CHARS = 1000
@@ -56,21 +60,3 @@ def detect_language(text: str) -> Mention:
     if best.prob < MIN_PROBABILITY:
         return Mention("language", UNDETERMINED, "", f"unsure ({best.lang} {best.prob:.2f})")
     return Mention("language", normalise_language(best.lang), "", f"langdetect {best.prob:.2f}")
-
-
-def language_label(code: str) -> str:
-    """The English name of a language code ("fr" -> "French"); the code if unknown."""
-    return _language_names().get(code, code)
-
-
-def _language_names() -> dict[str, str]:
-    global _names
-    if _names is None:
-        import json
-        from importlib.resources import files
-
-        _names = json.loads((files("searchkit") / "data" / "languages.json").read_text("utf-8"))
-    return _names
-
-
-_names: dict[str, str] | None = None

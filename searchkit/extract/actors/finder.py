@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Mention
+from ...model import Mention
 from . import names
 from .citations import is_cited, media_names, platforms
 from .name_spans import span_names, split_titled_names, vote_types

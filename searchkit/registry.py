@@ -103,7 +103,7 @@ def match_exact(value: str, known: Collection[str]) -> list[str]:
 
 
 def _resolve_country(value: str, known: Collection[str]) -> list[str]:
-    from .extract.countries import resolve_country
+    from .tables import resolve_country
 
     code = resolve_country(value)
     if code is None:
@@ -118,22 +118,22 @@ def _resolve_source_type(value: str, known: Collection[str]) -> list[str]:
 
 
 def _resolve_language(value: str, known: Collection[str]) -> list[str]:
-    from .extract.language import UNDETERMINED, normalise_language
+    from .tables import resolve_language
 
-    code = normalise_language(value)
-    if code == UNDETERMINED and value.strip().lower() != UNDETERMINED:
+    code = resolve_language(value)
+    if code is None:
         raise UsageError(f"unknown language {value!r}: use a code (en) or a name (English)")
     return [code]
 
 
 def _country_label(code: str) -> str:
-    from .extract.countries import country_label
+    from .tables import country_label
 
     return country_label(code)
 
 
 def _language_label(code: str) -> str:
-    from .extract.language import language_label
+    from .tables import language_label
 
     return language_label(code)
 

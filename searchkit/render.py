@@ -139,7 +139,7 @@ def render_csv(results: model.SearchResults, writer) -> None:
 
 
 def render_document(doc: model.Document) -> str:
-    from .extract.countries import country_label
+    from .tables import country_label
 
     countries = ", ".join(f"{c} ({country_label(c)})" for c in doc.countries)
     rows = [

@@ -21,6 +21,7 @@ __all__ = [
     "language_label",
     "language_names",
     "resolve_country",
+    "resolve_language",
 ]
 
 
@@ -94,3 +95,15 @@ def _resolve_index() -> dict[str, str]:
                 for surface in surfaces:
                     found.setdefault(_normalise(surface), set()).add(code)
     return {key: codes.pop() for key, codes in found.items() if len(codes) == 1 and key}
+
+
+def resolve_language(user_text: str) -> str | None:
+    """The language code a user means: a code ("fr", "fr-FR", "FR") or an English name
+    ("French"); "und" for undetermined; None when it names no language."""
+    text = " ".join(user_text.split()).lower()
+    names = language_names()
+    code = text.replace("_", "-").split("-")[0]
+    if code in names or code == "und":
+        return code
+    by_name = {name.lower(): c for c, name in names.items()}
+    return by_name.get(text)

@@ -254,7 +254,7 @@ def _metadata_values(key: str, multi: bool) -> Callable[[Document], tuple[str, .
         for item in items:
             text = " ".join(str(item).split())
             parts = VALUE_SEPARATORS.split(text) if multi else [text]
-            values.extend(p.replace(",", " ").strip() for p in parts)
+            values.extend(p.strip() for p in parts)
         return tuple(dict.fromkeys(v for v in values if v))[: 1 if not multi else None]
 
     return read

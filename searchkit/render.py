@@ -157,6 +157,8 @@ def render_document(doc: model.Document) -> str:
         ("cited", "; ".join(clean_text(c) for c in doc.cited_sources)),
         *((name, "; ".join(clean_text(v) for v in values)) for name, values in doc.facets.items()),
     ]
+    # A declared facet may carry the name of a built-in row ("category"): show it once.
+    rows = [(k, v) for i, (k, v) in enumerate(rows) if k not in dict(rows[i + 1 :])]
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows if v]
     body = "\n".join(clean_text(p) for p in doc.body.split("\n") if p.strip())

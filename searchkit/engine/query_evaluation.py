@@ -24,6 +24,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 
 from .facet_files import mask_from_docnums
+from .query_tree import DocumentSet
 from .ranking import rsj_idf
 from .whoosh_internals import field_b, posting_blocks
 
@@ -119,6 +120,8 @@ class QueryEvaluation:
             return positive & ~self._evaluate(q.b, offset, size) if positive else 0
         if kind is wq.Not:
             return ((1 << size) - 1) & ~self._evaluate(q.query, offset, size)
+        if kind is DocumentSet:  # a declared facet's value: already a bitmap
+            return (q.mask >> offset) & ((1 << size) - 1)
         if kind is wq.Every and not q.fieldname:
             return (1 << size) - 1
         if isinstance(q, type(wq.NullQuery)):
@@ -143,7 +146,7 @@ class QueryEvaluation:
                 self._scored_terms(sub, boost, context, out)
         elif kind is wq.AndNot:
             self._scored_terms(q.a, boost, context & self._mask_of(q), out)
-        elif not (kind is wq.Not or isinstance(q, type(wq.NullQuery))):
+        elif not (kind is wq.Not or kind is DocumentSet or isinstance(q, type(wq.NullQuery))):
             raise _Unsupported(kind.__name__)
 
     def top(self, allowed: int, k: int) -> list[tuple[int, float]] | None:

@@ -81,8 +81,19 @@ class DocumentSet(query.Query):
                 if sub is searcher:
                     offset = sub_offset
         local = (self.mask >> offset) & ((1 << size) - 1)
-        ids = [n for n in range(size) if local >> n & 1] if local else []
+        ids = _set_bits(local)
         return ListMatcher(ids, all_weights=1.0) if ids else NullMatcher()
+
+
+def _set_bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, ascending."""
+    out = []
+    for i, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
+        while byte:
+            low = byte & -byte
+            out.append((i << 3) + low.bit_length() - 1)
+            byte ^= low
+    return out
 
 
 @functools.cache

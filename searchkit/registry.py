@@ -62,6 +62,10 @@ class FacetSpec:
     default: bool = True  # counted when the caller names no facets
     metadata_key: str = ""  # declared facets: the raw field their values come from
     matched_as: str = EXACT
+    #: The attribute of ``model.Hit`` that shows this facet's values ("actors"); a facet
+    #: without one (declared facets, and any built-in added later) is shown in
+    #: ``Hit.facets`` and ``Document.facets`` instead.
+    hit_field: str = ""
     #: Merges values that name the same thing across the index (surname-only actors with
     #: their one full name): given every value, returns value -> the value it merges into.
     merge_values: Callable[[Collection[str]], dict[str, str]] | None = None
@@ -183,6 +187,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         help="Only documents naming this actor.",
         matched_as=NAMES,
         merge_values=surname_merges,
+        hit_field="actors",
     ),
     FacetSpec(
         "country",
@@ -195,6 +200,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         label_value=_country_label,
         aliases=("countries",),
         help="Country code or name (FR, France).",
+        hit_field="countries",
     ),
     FacetSpec(
         "date",
@@ -205,6 +211,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         read=_month,
         resolve=lambda value, known: [],
         help="Publication date, by month or year.",
+        hit_field="published",
     ),
     FacetSpec(
         "source_type",
@@ -216,6 +223,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         resolve=_resolve_source_type,
         aliases=("type",),
         help=", ".join(SOURCE_TYPES[:-1]) + f", {SOURCE_TYPES[-1]}.",
+        hit_field="source_type",
     ),
     FacetSpec(
         "source",
@@ -228,6 +236,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         help="Outlet name, e.g. Reuters.",
         default=False,
         matched_as=WORDS,
+        hit_field="source",
     ),
     FacetSpec(
         "language",
@@ -240,6 +249,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         label_value=_language_label,
         aliases=("lang",),
         help="Language code or name, e.g. en or English.",
+        hit_field="language",
     ),
 )
 
@@ -321,6 +331,11 @@ class FacetRegistry:
     @property
     def declared(self) -> tuple[FacetSpec, ...]:
         return tuple(s for s in self.specs if s.declared)
+
+    @property
+    def shown_in_facets(self) -> tuple[FacetSpec, ...]:
+        """Facets whose values hits and documents carry in their ``facets`` mapping."""
+        return tuple(s for s in self.specs if not s.hit_field)
 
     def get(self, name: str) -> FacetSpec | None:
         """The facet called ``name`` or one of its aliases ("lang", "type"), or None."""

@@ -17,6 +17,8 @@ from .analysis import FALLBACK, FIELD_LANGUAGES, TextField, name_analyzer
 #: Bump when the schema or the meaning of a stored value changes; older indexes are refused.
 SCHEMA_VERSION = 3
 SETTINGS_FILE = "searchkit.json"
+#: The built-in facets of indexes written before the settings recorded them.
+FIRST_FACETS = ("actor", "country", "date", "source_type", "source", "language")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class IndexSettings:
     schema_version: int = SCHEMA_VERSION
     stemming: bool = True
     created: str = ""
+    #: The built-in facets the index has fields for; an index made before one was added
+    #: to the registry must be rebuilt to hold it.
+    facets: tuple[str, ...] = tuple(spec.name for spec in BUILT_IN)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -97,7 +102,15 @@ def read_settings(index_dir: Path) -> IndexSettings:
             f"the index at {index_dir} was built with schema version {version}, this searchkit "
             f"uses {SCHEMA_VERSION}: rebuild it with `searchkit index --rebuild PATH`"
         )
+    built_with = tuple(data.get("facets") or FIRST_FACETS)
+    if built_with != IndexSettings.facets:
+        raise SchemaVersionError(
+            f"the index at {index_dir} was built with the facets {', '.join(built_with)}; this "
+            f"searchkit has {', '.join(IndexSettings.facets)}: rebuild it with `searchkit index "
+            "--rebuild PATH`"
+        )
     known = {k: v for k, v in data.items() if k in IndexSettings.__dataclass_fields__}
+    known["facets"] = built_with
     return IndexSettings(**known)
 
 

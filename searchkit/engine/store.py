@@ -261,8 +261,7 @@ def stored_document(stored: dict, registry: FacetRegistry = DEFAULT_REGISTRY) ->
         evidence=tuple(Mention(**m) for m in extra.get("evidence", ())),
         metadata=extra.get("metadata") or {},
     )
-    if registry.declared:
-        doc.facets.update((s.name, s.read(doc)) for s in registry.declared)
+    doc.facets.update((s.name, s.read(doc)) for s in registry.shown_in_facets)
     return doc
 
 

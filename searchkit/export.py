@@ -52,7 +52,7 @@ from typing import Any
 from .engine.analysis import FALLBACK, FIELD_LANGUAGES, language_field
 from .engine.ranking import K1, TITLE_B, B
 from .model import Document
-from .registry import DATE, DEFAULT_REGISTRY, FacetRegistry, FacetSpec
+from .registry import DATE, DEFAULT_REGISTRY, NAMES, FacetRegistry, FacetSpec
 
 #: searchkit language code -> the OpenSearch language analyzer (and stop list) of that name.
 OPENSEARCH_LANGUAGES = {
@@ -176,13 +176,13 @@ def opensearch_mapping(
                 "analyzer": analyzer_name(lang),
                 "similarity": f"searchkit_{kind}",
             }
-    properties["actor"] = {
-        "type": "keyword",
-        "fields": {"words": {"type": "text", "analyzer": analyzer_name(FALLBACK)}},
-    }
     for spec in registry:
-        if spec.kind != DATE and spec.name != "actor":
-            properties[facet_field(spec)] = {"type": "keyword"}
+        if spec.kind == DATE:
+            continue
+        properties[facet_field(spec)] = {"type": "keyword"}
+        if spec.matched_as == NAMES:  # actor:Macron matches any words of a name
+            words = {"type": "text", "analyzer": analyzer_name(FALLBACK)}
+            properties[facet_field(spec)]["fields"] = {"words": words}
     properties["published"] = {"type": "date", "format": "strict_date"}
     properties.update(
         {name: {"type": "keyword"} for name in ("authors", "category", "cited_sources")}
@@ -237,7 +237,7 @@ def document_source(
         "category": doc.category,
         "cited_sources": list(doc.cited_sources),
     }
-    for spec in registry.declared:
+    for spec in registry.shown_in_facets:  # declared facets, and built-ins without a field
         source[facet_field(spec)] = list(doc.facets.get(spec.name, ()))
     return {k: v for k, v in source.items() if v is not None and v != "" and v != []}
 

@@ -97,11 +97,15 @@ def _set_bits(mask: int) -> list[int]:
 
 
 @functools.cache
-def _parser(default_group: str, field_names: tuple[str, ...]) -> QueryParser:
+def _parser(
+    default_group: str, field_names: tuple[str, ...], worded: tuple[str, ...]
+) -> QueryParser:
+    """Whoosh's parser over a schema of the query's field names; ``worded`` fields (text,
+    names) are split into words, the others read as one value."""
     plain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
     text = fields.TEXT(analyzer=plain, phrase=True)
     text.multitoken_query = "phrase"  # "NATO-led" is a phrase, not two loose words
-    names = {"text", "title", "body", "actor"}
+    names = {"text", "title", "body", *worded}
     schema = fields.Schema(
         **{name: (text if name in names else fields.ID()) for name in field_names}
     )
@@ -318,7 +322,8 @@ def build_query(
     language, ORed; ``fields`` are the field names the parser accepts before a colon."""
     if cleaned.strip() in ("", "*", "*:*"):
         return ParsedQuery(query.Every(), (), True)
-    parser = _parser(match, fields)
+    worded = tuple(s.name for s in registry if s.matched_as == NAMES)
+    parser = _parser(match, fields, worded)
     try:
         parsed = parser.parse(cleaned, normalize=False)  # its normalising drops terms beside "*"
     except Exception as exc:  # Whoosh's parser is lenient; anything it raises is a syntax problem

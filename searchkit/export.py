@@ -324,6 +324,26 @@ def _all_of(clauses: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {"bool": {"filter": list(clauses)}}
 
 
+def _facet_counts(spec: FacetSpec, date_interval: str, limit: int) -> dict[str, Any]:
+    """The sub-aggregations that count one facet: its values (or date buckets), the
+    documents without a value, and the number of distinct values."""
+    field = facet_field(spec)
+    if spec.kind == DATE:
+        histogram = {
+            "field": field,
+            "calendar_interval": date_interval,
+            "format": DATE_FORMATS[date_interval],
+            "min_doc_count": 1,
+        }
+        return {"values": {"date_histogram": histogram}, "missing": {"missing": {"field": field}}}
+    order = [{"_count": "desc"}, {"_key": "asc"}]
+    return {
+        "values": {"terms": {"field": field, "size": limit, "order": order}},
+        "missing": {"missing": {"field": field}},
+        "distinct": {"cardinality": {"field": field, "precision_threshold": 3000}},
+    }
+
+
 def facet_aggregations(
     facets: Sequence[str],
     filters: Mapping[str, Sequence[str]],
@@ -366,29 +386,11 @@ def facet_aggregations(
     aggs: dict[str, Any] = {}
     for name in facets:
         spec = registry[name]
-        field = facet_field(spec)
-        if spec.kind == DATE:
-            values: dict[str, Any] = {
-                "date_histogram": {
-                    "field": field,
-                    "calendar_interval": date_interval,
-                    "format": DATE_FORMATS[date_interval],
-                    "min_doc_count": 1,
-                }
-            }
-        else:
-            values = {
-                "terms": {
-                    "field": field,
-                    "size": limit,
-                    "order": [{"_count": "desc"}, {"_key": "asc"}],
-                }
-            }
-        inner: dict[str, Any] = {"values": values, "missing": {"missing": {"field": field}}}
-        if spec.kind != DATE:
-            inner["distinct"] = {"cardinality": {"field": field, "precision_threshold": 3000}}
-        others = [clause for facet, clause in clauses.items() if facet != name]
-        aggs[name] = {"filter": _all_of(others), "aggs": inner}
+        others = [clause for facet, clause in clauses.items() if facet != spec.name]
+        aggs[name] = {
+            "filter": _all_of(others),
+            "aggs": _facet_counts(spec, date_interval, limit),
+        }
     body: dict[str, Any] = {"aggs": aggs}
     if clauses:
         body["post_filter"] = _all_of(clauses.values())

@@ -305,6 +305,22 @@ def _check_values(q: query.Query, registry: FacetRegistry) -> None:
                         raise QuerySyntaxError(str(exc)) from None
 
 
+def _check_limits(parsed: query.Query) -> None:
+    """Refuse a query whose work would be unbounded: too many terms, fuzzy or expanding."""
+    leaves = set(parsed.leaves()) if not parsed.is_leaf() else {parsed}
+    if len(leaves) > MAX_TERMS:
+        raise QuerySyntaxError(f"query has {len(leaves)} terms; the limit is {MAX_TERMS}")
+    fuzzy = sum(isinstance(q, query.FuzzyTerm) for q in leaves)
+    if fuzzy > MAX_FUZZY_TERMS:
+        raise QuerySyntaxError(f"query has {fuzzy} fuzzy terms; the limit is {MAX_FUZZY_TERMS}")
+    expanding = sum(isinstance(q, query.FuzzyTerm | query.Prefix | query.Wildcard) for q in leaves)
+    if expanding > MAX_EXPANDING_TERMS:
+        raise QuerySyntaxError(
+            f"query has {expanding} prefix, wildcard or fuzzy terms; the limit is "
+            f"{MAX_EXPANDING_TERMS}"
+        )
+
+
 def build_query(
     text: str,
     cleaned: str,
@@ -337,18 +353,7 @@ def build_query(
         parsed = group([query.Term("text", w) for w in words]) if words else query.NullQuery
     if raw:
         _check_values(parsed, registry)
-    leaves = set(parsed.leaves()) if not parsed.is_leaf() else {parsed}
-    if len(leaves) > MAX_TERMS:
-        raise QuerySyntaxError(f"query has {len(leaves)} terms; the limit is {MAX_TERMS}")
-    fuzzy = sum(isinstance(q, query.FuzzyTerm) for q in leaves)
-    if fuzzy > MAX_FUZZY_TERMS:
-        raise QuerySyntaxError(f"query has {fuzzy} fuzzy terms; the limit is {MAX_FUZZY_TERMS}")
-    expanding = sum(isinstance(q, query.FuzzyTerm | query.Prefix | query.Wildcard) for q in leaves)
-    if expanding > MAX_EXPANDING_TERMS:
-        raise QuerySyntaxError(
-            f"query has {expanding} prefix, wildcard or fuzzy terms; the limit is "
-            f"{MAX_EXPANDING_TERMS}"
-        )
+    _check_limits(parsed)
     rewriter = _Rewriter(stemming, registry, reader, facet_mask)
     rewriter.collect_words(parsed)
     per_language = [rewriter.rewrite(parsed, lang).normalize() for lang in languages]

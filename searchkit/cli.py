@@ -602,3 +602,8 @@ def export(obj: Context, fmt: str, out: str, name: str) -> None:
 
 def main() -> None:
     cli(prog_name="searchkit")
+
+
+from .serve_command import serve  # noqa: E402
+
+cli.add_command(serve)

@@ -17,6 +17,12 @@ ACTORS = [
     "Donald Tusk",
     "Mark Rutte",
     "Ursula von der Leyen",
+    "Pedro Sanchez",
+    "Kaja Kallas",
+    "Petr Fiala",
+    "Alexander Stubb",
+    "Robert Golob",
+    "Leo Varadkar",
 ]
 COUNTRIES = ["FR", "DE", "UA", "IT", "GB", "PL", "NL"]
 SOURCES = [("Reuters", "wire"), ("AFP", "wire"), ("Le Monde", "news"), ("BBC", "tv")]

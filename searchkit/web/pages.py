@@ -171,8 +171,8 @@ def facet_search_form(facet: str, params: SearchParams, prefix: str) -> str:
     return (
         f'<form class="facet-search" method="get" action="/#facet-{escape(facet)}" role="search" '
         f'data-facet="{escape(facet)}" data-state="{escape(urlencode(state))}">{hidden}'
-        f'<label for="{field}" class="visually-hidden">Find a {escape(facet_title(facet).lower())}'
-        f'</label><input id="{field}" name="prefix" type="search" value="{escape(prefix)}" '
+        f'<label for="{field}" class="visually-hidden">Find {escape(facet_title(facet).lower())} '
+        f'values</label><input id="{field}" name="prefix" type="search" value="{escape(prefix)}" '
         f'placeholder="Find…" autocomplete="off"><button type="submit">Find</button></form>'
     )
 

@@ -1,6 +1,6 @@
 """Screenshots of the search page for the README: `searchkit serve` must already be running.
 
-    python scripts/web_screenshots.py http://127.0.0.1:8080/?q=NATO docs/serve-seeds.png
+python scripts/web_screenshots.py http://127.0.0.1:8080/?q=NATO docs/serve-seeds.png
 """
 
 from __future__ import annotations

@@ -159,8 +159,8 @@ def test_facet_search_finds_values_by_any_word(client, web_index):
     data = client.get("/api/facets/actor?q=meeting&source_type=wire&prefix=Mac").json()
     with Index.open(web_index) as index:
         (actor,) = index.facets(
-                "meeting", facets=("actor",), filters={"source_type": ["wire"]}, facet_limit=0
-            )
+            "meeting", facets=("actor",), filters={"source_type": ["wire"]}, facet_limit=0
+        )
     macron = next(v for v in actor.values if v.value == "Emmanuel Macron")
     assert data == {
         "name": "actor",

@@ -12,6 +12,7 @@ from html import escape
 from .params import SearchParams
 
 WIDTH, HEIGHT = 600, 90
+LABELLED_BUCKETS = 12
 
 
 def _month_after(bucket: str) -> str:
@@ -53,6 +54,11 @@ def histogram_html(facet, params: SearchParams) -> str:
     if not buckets and not facet.missing:
         return ""
     base = params.with_dates("", "")
+    if not buckets:  # nothing dated: one line, not an empty chart
+        return (
+            f'<p class="no-dates"><strong>Date</strong> none of these articles is dated '
+            f"({facet.missing:,} undated)</p>"
+        )
     parts = [
         '<figure class="histogram" aria-labelledby="histogram-caption">',
         '<figcaption id="histogram-caption"><h2>Date</h2>',
@@ -85,10 +91,11 @@ def histogram_html(facet, params: SearchParams) -> str:
                 f"<title>{escape(label)}</title></a>"
             )
         parts.append("</svg>")
-        parts.append(
-            f'<div class="axis"><span>{escape(buckets[0][0])}</span>'
-            f"<span>{escape(buckets[-1][0])}</span></div>"
-        )
+        # Every bucket is labelled when they fit; otherwise the first and the last.
+        shown = buckets if len(buckets) <= LABELLED_BUCKETS else [buckets[0], buckets[-1]]
+        kind = "axis each" if len(buckets) <= LABELLED_BUCKETS else "axis"
+        labels = "".join(f"<span>{escape(bucket)}</span>" for bucket, _ in shown)
+        parts.append(f'<div class="{kind}" aria-hidden="true">{labels}</div>')
     if facet.missing:
         parts.append(f'<p class="missing">{facet.missing:,} undated</p>')
     parts.append("</figure>")

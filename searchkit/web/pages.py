@@ -250,8 +250,12 @@ def text_keep_spaces(value: str) -> str:
 
 def meta_line(item) -> str:
     parts = [str(item.published) if item.published else "undated"]
-    source = clean_text(item.source) or "unknown source"
-    parts.append(f"{source} ({item.source_type})")
+    source = clean_text(item.source)
+    kind = "" if item.source_type == "unknown" else item.source_type
+    if source and kind:
+        parts.append(f"{source} ({kind})")
+    elif source or kind:
+        parts.append(source or kind)
     parts.append(item.language)
     if item.countries:
         parts.append(", ".join(item.countries))

@@ -109,9 +109,9 @@ def page(fn: Handler) -> Handler:
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    text = request.query_params.get(name, "")
-    if text == "":
+    if name not in request.query_params:
         return default
+    text = request.query_params[name]
     if not text.isdigit() or not low <= int(text) <= high:
         raise WebError(400, "bad_limit", f"{name} must be between {low} and {high}, not {text!r}")
     return int(text)
@@ -149,7 +149,10 @@ def create_app(
 
     @api
     async def document_api(request: Request) -> Response:
-        explain = request.query_params.get("explain", "") in ("1", "true", "yes")
+        explain = request.query_params.getlist("explain")
+        if explain not in ([], ["0"], ["1"]):
+            raise WebError(400, "bad_parameter", "explain takes 0 or 1, once")
+        explain = explain == ["1"]
         doc = await svc.run(svc.document, request.path_params["doc_id"])
         return JSONBody(document_json(doc, explain))
 

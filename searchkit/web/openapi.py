@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import model
 from .params import MAX_FACET_LIMIT, MAX_LIMIT, facet_catalogue
 
 
@@ -29,6 +30,8 @@ STR, INT, NUM, BOOL = (
 )
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 STRINGS = {"type": "array", "items": STR}
+#: The shape of a date parameter; a day that does not exist (2024-02-30) is still a 400.
+DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"}
 
 
 def _schemas() -> dict[str, Any]:
@@ -145,13 +148,21 @@ def _search_parameters() -> list[dict[str, Any]]:
     catalogue = facet_catalogue()
     many = {"type": "array", "items": STR}
     params = [_param("q", STR, "Query text, in the CLI's query syntax (safe mode).")]
+    for name in catalogue.filterable:
+        values = many
+        if name == "source_type":  # the documented vocabulary; the server also takes any case
+            values = {"type": "array", "items": {"enum": list(model.SOURCE_TYPES)}}
+        params.append(
+            _param(
+                name,
+                values,
+                f"Keep documents with any of these {name} values (400 for an unknown country).",
+                explode=True,
+            )
+        )
     params += [
-        _param(name, many, f"Keep documents with any of these {name} values.", explode=True)
-        for name in catalogue.filterable
-    ]
-    params += [
-        _param("since", STR, "Published on or after YYYY, YYYY-MM or YYYY-MM-DD."),
-        _param("until", STR, "Published on or before YYYY, YYYY-MM or YYYY-MM-DD."),
+        _param("since", DATE, "Published on or after YYYY, YYYY-MM or YYYY-MM-DD."),
+        _param("until", DATE, "Published on or before YYYY, YYYY-MM or YYYY-MM-DD."),
         _param(
             "facet",
             {"type": "array", "items": {"enum": list(catalogue.names)}},
@@ -159,7 +170,9 @@ def _search_parameters() -> list[dict[str, Any]]:
             explode=True,
         ),
         _param("sort", {"enum": ["relevance", "date"]}, "Order of the hits."),
-        _param("page", {"type": "integer", "minimum": 1}, "Page of hits, from 1."),
+        _param(
+            "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page of hits, from 1."
+        ),
         _param("limit", {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT}, "Hits per page."),
         _param(
             "facet_limit",

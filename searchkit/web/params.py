@@ -153,9 +153,9 @@ def _one(items: dict[str, list[str]], name: str, default: str = "") -> str:
 
 
 def _integer(items, name: str, default: int, low: int, high: int, code: str) -> int:
-    text = _one(items, name)
-    if text == "":
+    if name not in items:
         return default
+    text = _one(items, name)
     try:
         number = int(text)
     except ValueError:

@@ -137,6 +137,7 @@ BAD_INPUT = [
      "unknown facet 'mood': use one of actor, country, date, source_type, source, language"),
     ("/api/similar/1c46a4e9b10d?limit=0", "bad_limit", "limit must be between 1 and 100, not '0'"),
     ("/api/search?limit=", "bad_limit", "limit must be a whole number, not ''"),
+    ("/api/search?since=", "bad_date", "bad date '': use YYYY, YYYY-MM or YYYY-MM-DD"),
     ("/api/facets/country?limit=", "bad_limit", "limit must be a whole number, not ''"),
     ("/api/documents/1c46a4e9b10d?explain=yes", "bad_parameter", "explain takes 0 or 1, once"),
 ]  # fmt: skip

@@ -31,7 +31,11 @@ STR, INT, NUM, BOOL = (
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 STRINGS = {"type": "array", "items": STR}
 #: The shape of a date parameter; a day that does not exist (2024-02-30) is still a 400.
-DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"}
+DATE = {
+    "type": "string",
+    "pattern": "^([1-8][0-9]{3}|9000|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    "(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?)?$",
+}
 
 
 def _schemas() -> dict[str, Any]:
@@ -244,7 +248,7 @@ def openapi_document() -> dict[str, Any]:
                         doc_id,
                         _param("explain", {"enum": ["0", "1"]}, "1: add the evidence list."),
                     ],
-                    "responses": _responses("Document", 404),
+                    "responses": _responses("Document", 400, 404),
                 }
             },
             "/api/similar/{id}": {

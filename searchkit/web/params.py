@@ -203,8 +203,9 @@ def parse_search(pairs: Iterable[tuple[str, str]]) -> SearchParams:
         raise WebError(
             400, "bad_date_interval", f"unknown date interval {interval!r}: use year or month"
         )
-    since, until = _one(items, "since").strip(), _one(items, "until").strip()
-    check_dates(since, until)
+    since, until = _one(items, "since"), _one(items, "until")
+    # A date parameter that is present is checked, even empty: "since=" is not "no since".
+    check_dates(since, until, present=("since" in items, "until" in items))
     return SearchParams(
         q=_one(items, "q"),
         filters=tuple(filters),
@@ -219,14 +220,14 @@ def parse_search(pairs: Iterable[tuple[str, str]]) -> SearchParams:
     )
 
 
-def check_dates(since: str, until: str) -> None:
+def check_dates(since: str, until: str, present: tuple[bool, bool] = (False, False)) -> None:
     """The CLI's checks of --since/--until, with its messages."""
     from ..errors import UsageError
     from ..search.searcher import coerce_date
 
     try:
-        first = coerce_date(since) if since else None
-        last = coerce_date(until, end=True) if until else None
+        first = coerce_date(since) if since or present[0] else None
+        last = coerce_date(until, end=True) if until or present[1] else None
     except UsageError as exc:
         raise WebError(400, "bad_date", str(exc)) from None
     if first and last and first > last:

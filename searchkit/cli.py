@@ -73,3 +73,8 @@ for command in (index_command, search, facets, show, similar, stats, extract, ch
 
 def main() -> None:
     cli(prog_name="searchkit")
+
+
+from .serve_command import serve  # noqa: E402
+
+cli.add_command(serve)

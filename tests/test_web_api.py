@@ -115,7 +115,7 @@ def test_next_and_prev_urls_walk_the_pages(client):
 
 
 BAD_INPUT = [
-    ("/api/search?since=2024-13", "bad_date", "bad date '2024-13': no such day"),
+    ("/api/search?since=2024-13", "bad_date", "bad date '2024-13': no such month"),
     ("/api/search?until=yesterday", "bad_date",
      "bad date 'yesterday': use YYYY, YYYY-MM or YYYY-MM-DD"),
     ("/api/search?since=2024-05&until=2024-01", "bad_date",
@@ -153,7 +153,7 @@ def test_bad_input_is_400_with_the_cli_message(client, url, code, message):
 def test_the_cli_gives_the_same_date_message(web_index):
     result = CliRunner().invoke(cli, ["--index", str(web_index), "search", "--since", "2024-13"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: bad date '2024-13': no such day\n"
+    assert result.stderr == "Error: bad date '2024-13': no such month\n"
 
 
 # ---- facets, documents, similar, stats -------------------------------------------------------

@@ -38,6 +38,10 @@ DATE = {
 }
 
 
+#: Values of the facets that have no field of their own (those declared in searchkit.toml).
+FACET_VALUES = {"type": "object", "additionalProperties": STRINGS}
+
+
 def _schemas() -> dict[str, Any]:
     facet_value = _obj(
         {"value": STR, "label": STR, "count": INT, "selected": BOOL, "toggle_url": STR},
@@ -62,6 +66,7 @@ def _schemas() -> dict[str, Any]:
                 "type": "array",
                 "items": {"type": "array", "items": INT, "minItems": 2, "maxItems": 2},
             },
+            "facets": FACET_VALUES,
         }
     )
     facet = _obj(
@@ -85,6 +90,7 @@ def _schemas() -> dict[str, Any]:
             "facets": {"type": "array", "items": _ref("Facet")},
             "suggestion": {"type": ["string", "null"]},
             "took_ms": NUM,
+            "notices": STRINGS,
             "next_url": url_or_null,
             "prev_url": url_or_null,
         }
@@ -108,6 +114,8 @@ def _schemas() -> dict[str, Any]:
             "category": STR,
             "cited_sources": STRINGS,
             "evidence": {"type": "array", "items": _ref("Mention")},
+            "metadata": {"type": "object"},
+            "facets": FACET_VALUES,
         },
         optional=("evidence",),
     )

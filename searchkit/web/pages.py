@@ -302,7 +302,7 @@ def pager(results, params: SearchParams) -> str:
 
 
 def document_page_html(doc, similar) -> str:
-    from ..extract.countries import country_label
+    from ..tables import country_label
 
     countries = ", ".join(f"{country_label(c)} ({c})" for c in doc.countries)
     fields = [

@@ -44,9 +44,9 @@ class FacetCatalogue:
 
 def facet_catalogue() -> FacetCatalogue:
     """The facet list: the one place the web layer learns which facets exist."""
-    from .. import model
+    from ..registry import DEFAULT_REGISTRY
 
-    return FacetCatalogue(names=tuple(model.FACET_NAMES), defaults=tuple(model.DEFAULT_FACETS))
+    return FacetCatalogue(names=DEFAULT_REGISTRY.names, defaults=DEFAULT_REGISTRY.defaults)
 
 
 def facet_title(name: str) -> str:
@@ -223,7 +223,7 @@ def parse_search(pairs: Iterable[tuple[str, str]]) -> SearchParams:
 def check_dates(since: str, until: str, present: tuple[bool, bool] = (False, False)) -> None:
     """The CLI's checks of --since/--until, with its messages."""
     from ..errors import UsageError
-    from ..search.searcher import coerce_date
+    from ..search.request import coerce_date
 
     try:
         first = coerce_date(since) if since or present[0] else None

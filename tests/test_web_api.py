@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
@@ -297,6 +298,24 @@ def test_a_bug_is_500_with_a_logged_error_id(web_index, caplog):
     assert b"secret internals" not in response.content + page.content
     assert b"Traceback" not in response.content + page.content
     assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_searchers_are_bounded_by_the_threads(web_index):
+    app = create_app(web_index, threads=2)
+    index = app.state.service.index
+    with starlette_testclient.TestClient(app) as c, ThreadPoolExecutor(8) as pool:
+        urls = [f"/api/search?q=meeting&page={1 + i % 4}&facet=actor" for i in range(32)]
+        statuses = list(pool.map(lambda url: c.get(url).status_code, urls))
+        assert statuses == [200] * 32
+        # One searcher per worker thread, however many requests came at once.
+        assert len(index._contexts) == 2
+
+
+def test_only_loopback_is_quiet():
+    from searchkit.serve_command import _is_loopback
+
+    assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
+    assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.5")
 
 
 def test_writes_are_refused(client):

@@ -256,3 +256,26 @@ def test_hostile_fields_run_nothing(page, server):
     assert page.locator("script").count() == 1  # our own /static/app.js only
     assert page.locator(".fields dd", has_text="javascript:window.__xss=6").count() == 1
     assert dialogs == []
+
+
+def test_the_keyboard_reaches_and_works_every_control(page, server):
+    page.goto(server + "/?q=meeting")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("() => document.activeElement.className") == "skip"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "q"
+    # Tab on to the first actor value and tick it with the space bar.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.name") == "actor":
+            break
+    value = page.evaluate("() => document.activeElement.value")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert ("actor", value) in params(page.url)
+    # Histogram bars are links in the tab order, with their month and count as a name.
+    labels = page.locator("svg.bars a.bar").evaluate_all(
+        "bars => bars.map(b => b.getAttribute('aria-label'))"
+    )
+    assert all(re.fullmatch(r"\d{4}-\d{2}: \d+ articles?", label) for label in labels)

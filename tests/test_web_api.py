@@ -443,3 +443,34 @@ def test_serve_has_help_with_an_example():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--threads" in result.output
+
+
+def test_declared_facets_are_served_like_built_in_ones(tmp_path):
+    from starlette.testclient import TestClient
+
+    from searchkit.web.app import create_app
+
+    records = [
+        {"title": "Budget vote", "text": "Budget vote today.", "desk": "Politics"},
+        {"title": "Cup final", "text": "Cup final today.", "desk": "Sport"},
+        {"title": "Budget cuts", "text": "Budget cuts today.", "desk": "Politics"},
+    ]
+    write_records(tmp_path / "news.jsonl", records)
+    (tmp_path / "searchkit.toml").write_text('[facets.desk]\nfield = "desk"\nlabel = "Desk"\n')
+    with Index.create(tmp_path / "index") as index:
+        index.update([tmp_path / "news.jsonl"], jobs=1)
+    with TestClient(create_app(tmp_path / "index")) as client:
+        data = client.get("/api/search?q=budget&desk=Politics&facet=desk").json()
+        assert data["total"] == 2
+        assert [(v["value"], v["count"], v["selected"]) for v in data["facets"][0]["values"]] == [
+            ("Politics", 2, True)
+        ]
+        assert {h["facets"]["desk"][0] for h in data["hits"]} == {"Politics"}
+        facet = client.get("/api/facets/desk?q=today").json()
+        counts = [(v["value"], v["count"]) for v in facet["values"]]
+        assert counts == [("Politics", 2), ("Sport", 1)]
+        page = client.get("/?q=today&desk=Sport").text
+        assert "Desk" in page and "Cup final" in page and "Budget vote" not in page
+        spec = client.get("/openapi.json").json()
+        names = [p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]]
+        assert "desk" in names

@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ..errors import DocumentNotFoundError, QuerySyntaxError, SearchkitError, UsageError
-from .params import MAX_LIMIT, WebError, group, parse_search
+from .params import MAX_LIMIT, WebError, facet_catalogue, group, parse_search, serving
 from .service import (
     FACET_SEARCH_LIMIT,
     SearchService,
@@ -237,7 +237,26 @@ def create_app(
         lifespan=_closing(svc) if service is None else None,
     )
     app.state.service = svc
-    return SecurityHeaders(app, cors_origin)
+    return SecurityHeaders(ServedFacets(app, svc), cors_origin)
+
+
+class ServedFacets:
+    """Makes the served index's facets (built-in and declared in searchkit.toml) the ones
+    ``params.facet_catalogue()`` answers with while a request is handled."""
+
+    def __init__(self, app, svc: SearchService):
+        self.app = app
+        self.svc = svc
+
+    @property
+    def state(self):
+        return self.app.state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            catalogue = await self.svc.run(facet_catalogue, self.svc.index)
+            serving(catalogue)  # a context variable: this request's task only
+        await self.app(scope, receive, send)
 
 
 def _closing(svc: SearchService):

@@ -9,6 +9,7 @@ AND across facets), ``since``/``until``, ``facet`` (repeatable), ``sort``, ``pag
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -31,27 +32,49 @@ class WebError(Exception):
 
 @dataclass(frozen=True)
 class FacetCatalogue:
-    """The facets an index can count, the ones counted by default, and the ones that filter."""
+    """The facets an index can count, the ones counted by default, the ones that filter,
+    and their labels: read from the index's facet registry (built-in and declared)."""
 
     names: tuple[str, ...]
     defaults: tuple[str, ...]
+    filterable: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def filterable(self) -> tuple[str, ...]:
-        # Dates filter through since/until; every other facet filters by its values.
-        return tuple(name for name in self.names if name != "date")
+    @classmethod
+    def of(cls, specs) -> FacetCatalogue:
+        return cls(
+            names=tuple(s.name for s in specs),
+            defaults=tuple(s.name for s in specs if s.default),
+            filterable=tuple(s.name for s in specs if s.filterable),
+            labels=tuple((s.name, s.label) for s in specs),
+        )
 
 
-def facet_catalogue() -> FacetCatalogue:
-    """The facet list: the one place the web layer learns which facets exist."""
+#: The catalogue of the index this request is served from (set by the app per request).
+_current: ContextVar[FacetCatalogue | None] = ContextVar("facet_catalogue", default=None)
+
+
+def facet_catalogue(index=None) -> FacetCatalogue:
+    """The facet list: the one place the web layer learns which facets exist. With an
+    ``Index``, its registry's facets; without, those of the index being served."""
+    if index is not None:
+        return FacetCatalogue.of(index.facet_specs())
+    current = _current.get()
+    if current is not None:
+        return current
     from ..registry import DEFAULT_REGISTRY
 
-    return FacetCatalogue(names=DEFAULT_REGISTRY.names, defaults=DEFAULT_REGISTRY.defaults)
+    return FacetCatalogue.of(DEFAULT_REGISTRY)
+
+
+def serving(catalogue: FacetCatalogue):
+    """Make ``catalogue`` the one ``facet_catalogue()`` answers with, for this request."""
+    return _current.set(catalogue)
 
 
 def facet_title(name: str) -> str:
-    """A facet's heading on the page: ``source_type`` -> "Source type"."""
-    return name.replace("_", " ").capitalize()
+    """A facet's heading on the page: its registry label ("Source type")."""
+    return dict(facet_catalogue().labels).get(name) or name.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)

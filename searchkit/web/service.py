@@ -58,7 +58,7 @@ class SearchService:
 
     def search(self, params: SearchParams, facet_limit: int | None = None):
         """SearchResults for ``params``; a page past the end of the hits is an error."""
-        catalogue = facet_catalogue()
+        catalogue = facet_catalogue(self.index)
         results = self.index.search(
             params.q,
             filters=params.filter_dict(),
@@ -85,8 +85,9 @@ class SearchService:
     def facet(self, name: str, params: SearchParams, date_interval: str = "month"):
         """Every value of one facet with its count under ``params`` (the facet's own filter
         ignored, as in a search)."""
-        if name not in facet_catalogue().names:
-            names = ", ".join(facet_catalogue().names)
+        catalogue = facet_catalogue(self.index)
+        if name not in catalogue.names:
+            names = ", ".join(catalogue.names)
             raise WebError(400, "unknown_facet", f"unknown facet {name!r}: use one of {names}")
         (facet,) = self.index.facets(
             params.q,

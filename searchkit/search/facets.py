@@ -18,9 +18,11 @@ import bisect
 import datetime as dt
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 
 from .. import model
+from ..extract.actors.merging import surname_merges as merge_actor_values
 from .segment_facets import (
     SegmentFacets,
     forget_other_segments,
@@ -87,7 +89,7 @@ class FacetTable:
                 self.live &= ~(1 << (offset + n))
         self._stored_names: dict[str, set[str]] = {}
         self._values: dict[str, set[str]] = {}
-        self.actor_names = surname_merges(self._names("actor"))
+        self.actor_names = merge_actor_values(self._names("actor"), self._actor_counts())
         self._masks: dict[tuple[str, str], int] = {}
         self._has_value: dict[str, int] = {}
         self._date_cache: dict[tuple[int, int], int] = {}
@@ -95,6 +97,16 @@ class FacetTable:
         self._dated: tuple[list[int], list[int]] | None = None
 
     # -- values -----------------------------------------------------------------------------
+
+    def _actor_counts(self) -> Counter:
+        """Documents per stored actor value, which labels a merged value by frequency."""
+        counts: Counter = Counter()
+        for seg, _ in self.segments:
+            col = seg.columns.get("actor")
+            if col is not None:
+                for i, n in Counter(col.ids).items():
+                    counts[col.names[i]] += n
+        return counts
 
     def _names(self, column: str) -> set[str]:
         """The stored values of a column across the segments."""

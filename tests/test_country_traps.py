@@ -95,3 +95,11 @@ def test_implied_countries_carry_their_reason(text, code, reason):
 )
 def test_office_holders_and_chambers_need_their_office_or_context(text):
     assert codes(text) <= {"PE"}
+
+
+def test_the_title_is_read_before_a_dateline():
+    found = find_countries("PARIS (AFP) - Police cleared the square.", title="Fed Holds Rates")
+    assert [(m.value, m.rule, m.start) for m in found] == [
+        ("US", 'implied by "Fed"', -1),
+        ("FR", "dateline", 0),
+    ]

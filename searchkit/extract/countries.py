@@ -197,20 +197,19 @@ def find_countries(
     mentions: list[Mention] = []
     dateline = context.dateline(original[offset:]) if text else None
     covered = 0
-    if dateline is not None:
-        start = offset + dateline.start
-        if dateline.code:
-            mentions.append(Mention("country", dateline.code, dateline.place, "dateline", start))
-            covered = offset + dateline.end  # the dateline's places yield nothing more
+    filed = (0, 0)  # the dateline's places, which yield nothing more than the dateline
+    if dateline is not None and dateline.code:
+        filed = (offset + dateline.start, offset + dateline.end)
+        mentions.append(Mention("country", dateline.code, dateline.place, "dateline", filed[0]))
     skip_capitals = offset + dateline.end if dateline is not None else 0
     surnames: set[str] = set()  # country names met as a person's surname ("Neil Jordan")
-    for word in words.finditer(full, covered):
+    for word in words.finditer(full):
         key = word.group()
         candidates = forms.get(key)
         if candidates is None and key not in aliases:
             continue
         start = word.start()
-        if start < covered:
+        if start < covered or filed[0] <= start < filed[1]:
             continue
         form = _longest(full, start, candidates or ())
         alias = _longest(full, start, aliases[key]) if key in aliases else None
@@ -236,6 +235,7 @@ def find_countries(
         elif not reason:
             rule = _implied(form.surface) if form.rule in _IMPLIED else form.rule
             mentions.append(Mention("country", form.code, form.surface, rule, start))
+    mentions.sort(key=lambda m: m.start)  # the dateline's mention among the title's
     if surnames:
         mentions = drop_surnames(full, mentions, surnames)
     mentions = context.drop_by_document(full, mentions)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 
 from .. import model
@@ -89,8 +90,19 @@ class FacetTable:
         if merge is None:
             spec = self.registry.get(facet)
             rule = spec.merge_values if spec is not None else None
-            merge = self._merges[facet] = rule(self._names(facet)) if rule else {}
+            merge = self._merges[facet] = rule(self._value_counts(facet)) if rule else {}
         return merge
+
+    def _value_counts(self, facet: str) -> Counter:
+        """Documents per stored value of a facet (a merge labels a value by frequency)."""
+        column = self._columns[facet]
+        counts: Counter = Counter()
+        for seg, _ in self.segments:
+            col = seg.columns.get(column)
+            if col is not None:
+                for i, n in Counter(col.ids).items():
+                    counts[col.names[i]] += n
+        return counts
 
     @property
     def actor_names(self) -> dict[str, str]:

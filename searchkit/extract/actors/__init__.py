@@ -8,6 +8,8 @@ The work is split by what each step reads:
 - ``citations``: news outlets and platforms that an article only quotes;
 - ``names``: canonical spellings from the alias tables in ``scripts/actor_lists/``;
 - ``resolution``: the names of one document resolved against each other;
+- ``junk``: values that are no actor (PC, DVD, a first name alone, a dateline's place);
+- ``merging``: surname-only values and spellings merged across an index, for people only;
 - ``finder``: ``find_actors``, which runs the steps above on one article.
 """
 

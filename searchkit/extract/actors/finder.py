@@ -26,6 +26,7 @@ from collections import Counter
 from ...model import Mention
 from . import names
 from .citations import is_cited, media_names, platforms
+from .junk import NAME_SUFFIXES, drop_junk, line_ends
 from .name_spans import span_names, split_titled_names, vote_types
 from .name_tokens import Tokens, is_capitalised, tokenize
 from .names import Found
@@ -62,6 +63,7 @@ def find_actors(text: str, language: str = "en", title: str = "") -> list[Mentio
     resolve_organisations(found, tokens)
     resolve_short_names(found)
     resolve_kinds(found)
+    drop_junk(found, tokens)
     mentions = []
     for item in found:
         if item.value:
@@ -92,7 +94,9 @@ def _english_names(tokens: Tokens, masked: list[bool]) -> list[Found]:
         if taken.isdisjoint(range(item.first, item.end)):
             found.append(item)
             taken.update(range(item.first, item.end))
-    spans = [s for s in tag(tokens) if not masked[s[1]]]
+    ends = line_ends(tokens)
+    # A name never runs across a line or paragraph break ("Van Renterghem\nUne ...").
+    spans = [(kind, a, min(b, ends[a])) for kind, a, b in tag(tokens) if not masked[a]]
     for kind, first, end in vote_types(split_titled_names(spans, tokens), tokens):
         if not taken.isdisjoint(range(first, end)):
             continue
@@ -123,9 +127,14 @@ def known_names(tokens: Tokens, masked: list[bool], english: bool = True) -> lis
             kind, canonical = entry
             if kind == "cited_source" and english and not is_cited(tokens, i, i + size):
                 kind = "organisation"
-            words = forms[i : i + size]
-            found.append(Found(kind, i, i + size, words, "alias", canonical, list(words)))
-            covered = i + size
+            end = i + size
+            if kind == "person" and end < n and forms[end] in NAME_SUFFIXES:
+                # "Donald Trump Jr." is not Donald Trump: the son keeps his own value.
+                canonical = f"{canonical} {forms[end]}"
+                end += 1
+            words = forms[i:end]
+            found.append(Found(kind, i, end, words, "alias", canonical, list(words)))
+            covered = end
             break
     # Acronyms the alias table knows ("NATO", "IMF"), written in capitals in running text.
     for i in [i for i in tokens.capitals if len(forms[i]) > 1 and forms[i].isupper()]:
@@ -143,6 +152,7 @@ def _other_language_names(tokens: Tokens, masked: list[bool]) -> list[Found]:
     t = names.tables()
     _split_elisions(tokens)
     forms = tokens.forms
+    ends = line_ends(tokens)
     found = known_names(tokens, masked, english=False)
     taken = {k for item in found for k in range(item.first, item.end)}
     acronyms = Counter(w for w in forms if len(w) <= 6 and names.acronym_key(w))
@@ -153,7 +163,7 @@ def _other_language_names(tokens: Tokens, masked: list[bool]) -> list[Found]:
         if outlet and outlet[1] == "outlet" and len(word) > 3:
             found.append(Found("cited_source", i, i + 1, [word], "alias", outlet[0]))
         elif word in t.given_names and i + 1 < len(forms) and is_capitalised(forms[i + 1]):
-            end = _person_end(forms, i, taken)
+            end = min(_person_end(forms, i, taken), ends[i])
             found.append(Found("person", i, end, forms[i:end], "given-name"))
             taken.update(range(i, end))
         elif acronyms[word] >= 2 and not names.country_of(word):

@@ -63,6 +63,9 @@ class NameTables:
     boilerplate: tuple[str, ...]
     boilerplate_words: frozenset[str]  # first words of the boilerplate prefixes
     given_names: frozenset[str]
+    first_names: frozenset[str]  # given_names plus journalists' first names from bylines
+    not_actors: frozenset[str]  # values that are never an actor: "PC", "DVD", "United"
+    places: frozenset[str]  # US states: places when written as one ("in Texas")
     cues: dict[str, frozenset[str]]  # cue word lists: "cite_after", "media_nouns"...
     cite_before: tuple[tuple[str, ...], ...]  # phrases before a cited outlet: "according to"
     known: dict[tuple[str, ...], tuple[str, str]]  # lower-case words -> (kind, canonical)
@@ -109,6 +112,9 @@ def tables() -> NameTables:
         boilerplate=tuple(raw["boilerplate"]),
         boilerplate_words=frozenset(p.split()[0].rstrip(":") for p in raw["boilerplate"]),
         given_names=frozenset(raw["given_names"]),
+        first_names=frozenset(raw["first_names"]),
+        not_actors=frozenset(raw["not_actors"]),
+        places=frozenset(raw["places"]),
         cues={k: frozenset(v) for k, v in raw["cues"].items()},
         cite_before=tuple(tuple(c.split()) for c in raw["cues"]["cite_before"]),
         known=known,

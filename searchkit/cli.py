@@ -12,6 +12,7 @@ import click
 from .commands.indexing import check, export, extract, index_command
 from .commands.options import Context, echo, global_options
 from .commands.searching import facets, search, show, similar, stats
+from .commands.serving import serve
 from .errors import ExitCode, SearchkitError
 
 
@@ -67,14 +68,11 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(Context)
 
 
-for command in (index_command, search, facets, show, similar, stats, extract, check, export):
+COMMANDS = (index_command, search, facets, show, similar, stats, extract, check, export, serve)
+for command in COMMANDS:
     cli.add_command(command)
 
 
 def main() -> None:
     cli(prog_name="searchkit")
 
-
-from .serve_command import serve  # noqa: E402
-
-cli.add_command(serve)

@@ -312,7 +312,7 @@ def test_searchers_are_bounded_by_the_threads(web_index):
 
 
 def test_only_loopback_is_quiet():
-    from searchkit.serve_command import _is_loopback
+    from searchkit.commands.serving import _is_loopback
 
     assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.5")

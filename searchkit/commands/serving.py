@@ -13,7 +13,8 @@ import threading
 
 import click
 
-from .errors import ExitCode, SearchkitError
+from ..errors import ExitCode, SearchkitError
+from .options import global_options
 
 
 def _fail(ctx: click.Context, message: str, code: ExitCode) -> None:
@@ -45,7 +46,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _start_watch(index_path, paths, stop: threading.Event) -> threading.Thread:
-    from .watch import watch_paths  # another module's entry point; checked before starting
+    from ..watch import watch_paths  # another module's entry point; checked before starting
 
     thread = threading.Thread(
         target=watch_paths,
@@ -61,12 +62,6 @@ def _start_watch(index_path, paths, stop: threading.Event) -> threading.Thread:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@click.option(
-    "--index",
-    "index_dir",
-    metavar="DIR",
-    help="Index directory (default: the group's --index, $SEARCHKIT_INDEX or ./index).",
-)
 @click.option(
     "--cors",
     "cors_origin",
@@ -88,8 +83,9 @@ def _start_watch(index_path, paths, stop: threading.Event) -> threading.Thread:
     metavar="PATH",
     help="Also index new and changed files under PATH while serving.",
 )
+@global_options
 @click.pass_context
-def serve(ctx: click.Context, host, port, index_dir, cors_origin, threads, watch) -> None:
+def serve(ctx: click.Context, host, port, cors_origin, threads, watch) -> None:
     """Serve the index read-only: a JSON API under /api and a search page at /.
 
     New commits (from `searchkit index` in another process) are visible without a
@@ -103,11 +99,11 @@ def serve(ctx: click.Context, host, port, index_dir, cors_origin, threads, watch
     """
     obj = ctx.obj
     debug = bool(getattr(obj, "debug", False))
-    index_dir = index_dir or getattr(obj, "index", None)
+    index_dir = getattr(obj, "index", None)
     try:
         import uvicorn
 
-        from .web.app import create_app
+        from ..web.app import create_app
     except ImportError as exc:
         _fail(
             ctx,

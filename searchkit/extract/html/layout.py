@@ -68,6 +68,7 @@ _ARTICLE_HINT = re.compile(
 # Elements that may state when the article was published.
 _DATE_HINT = re.compile(r"date|time|publish|posted|datum|fecha|byline|entry-meta|post-meta")
 _NOT_PUBLISHED_HINT = re.compile(r"updat|modif|comment|read|edit")
+_DATE_TEXT_CHARS = 80
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -94,6 +95,7 @@ class Layout:
         self.boilerplate_kind: list[int] = []  # 0, or the kind of boilerplate hinted
         self.names_article: list[bool] = []
         self.dated: dict[int, str] = {}  # element -> machine-readable date it carries
+        self.dated_text: dict[int, str] = {}  # element without one -> the start of its text
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._link_chars = 0
@@ -185,6 +187,10 @@ class Layout:
         if dated:
             value = node.get("datetime") or node.get("content") or node.get("title") or ""
             self.dated[index] = value.strip() if isinstance(value, str) else ""
+            if not self.dated[index]:
+                # Parts of a date in elements of their own ("<span>Apr</span><span>04</span>
+                # <span>2013</span>") are fields, read apart.
+                self.dated_text[index] = node.get_text(" ", strip=True)[:_DATE_TEXT_CHARS]
         return tag in _BLOCK_TAGS or kind != 0 or positive or dated
 
 

@@ -155,14 +155,17 @@ class Page:
             return _types(self.main)[0]
         return self.first_meta("og:type")
 
-    def language(self) -> str:
+    def locales(self) -> list[str]:
+        """The language tags the page declares, most specific first ("de-DE", "fr_FR", "en")."""
         candidates = [self.lang, self.first_meta("content-language", "language", "dc.language")]
         candidates += [self.first_meta("og:locale"), self.main_value("inLanguage")]
-        for value in candidates:
-            if isinstance(value, str):
-                code = re.split(r"[-_\s,]", value.strip().lower(), maxsplit=1)[0]
-                if len(code) == 2 and code.isalpha():
-                    return code
+        return [value.strip() for value in candidates if isinstance(value, str) and value.strip()]
+
+    def language(self) -> str:
+        for value in self.locales():
+            code = re.split(r"[-_\s,]", value.lower(), maxsplit=1)[0]
+            if len(code) == 2 and code.isalpha():
+                return code
         return ""
 
     def description(self) -> str:

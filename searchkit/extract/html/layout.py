@@ -17,7 +17,7 @@ from bs4 import NavigableString, Tag
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog dir div dl dt fieldset "  # noqa: SIM905
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav "
-    "ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    "ol p pre section summary table tbody td tfoot th thead tr ul option select".split()
 )
 # Elements never read: no article text, or not text at all.
 _SKIP_TAGS = frozenset(
@@ -133,10 +133,15 @@ class Layout:
                 self._flush(owners.pop())
                 continue
             if isinstance(node, NavigableString):
-                if type(node) is NavigableString and (text := str(node)).strip():
+                if type(node) is not NavigableString:
+                    continue
+                text = str(node)
+                if text.strip():
                     self._parts.append(text)
                     if in_link:
                         self._link_chars += len(" ".join(text.split()))
+                elif self._parts:  # "<a>sacked</a> <b>last</b>": the space between is a space
+                    self._parts.append(" ")
                 continue
             if not isinstance(node, Tag):
                 continue
@@ -145,6 +150,8 @@ class Layout:
                 self._parts.append("\n")
                 continue
             if tag in _SKIP_TAGS or _hidden(node):
+                if tag in _BLOCK_TAGS and self._parts:  # a skipped block still breaks the line
+                    self._parts.append("\n")
                 continue
             index = len(self.tags)
             if self._add_element(node, tag, parent):

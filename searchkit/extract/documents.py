@@ -107,6 +107,7 @@ def _source(article: RawArticle, url: str, config: ExtractConfig) -> tuple[str, 
         declared_type=article.meta.get("source_type", ""),
         page_type=getattr(html, "page_type", ""),
         extra_domains=config.source_domains or None,
+        publisher_type=getattr(html, "publisher_type", ""),
     )
     agency = _DATELINE_AGENCY.match(article.body[:200])
     if info.source_type == "unknown" and not site_name and agency:

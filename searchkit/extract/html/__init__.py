@@ -50,6 +50,7 @@ class HtmlArticle:
     language: str
     authors: tuple[str, ...]
     description: str
+    publisher_type: str = ""  # schema.org type of the publisher ("NewsMediaOrganization")
 
 
 def parse_html(markup: bytes | str, url: str = "") -> HtmlArticle:
@@ -78,4 +79,5 @@ def parse_html(markup: bytes | str, url: str = "") -> HtmlArticle:
         language=page.language(),
         authors=page.authors(),
         description=page.description(),
+        publisher_type=page.publisher_type(),
     )

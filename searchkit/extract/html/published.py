@@ -221,7 +221,9 @@ def _header_dates(layout: Layout, main: MainText) -> Iterator[tuple[str, str, in
     header = [
         layout.blocks[n]
         for n in numbers
-        if 0 <= n < len(layout.blocks) and (n not in output or layout.blocks[n].chars <= 60)
+        if 0 <= n < len(layout.blocks)
+        and (n not in output or layout.blocks[n].chars <= 60)
+        and not (n > 0 and announces_update(layout.blocks[n - 1].text))  # "edited: <span>"
     ]
     for block in header:
         for index in layout.ancestors(block.owner):

@@ -365,3 +365,22 @@ def test_the_table_beats_every_name_and_address_rule():
 def test_national_broadcasters_and_agencies_are_in_the_table(url, source, source_type):
     info = classify_source(url=url)
     assert (info.source, info.source_type) == (source, source_type)
+
+
+def test_a_type_from_the_publisher_survives_a_config_change():
+    from searchkit.config import ExtractConfig
+    from searchkit.extract.documents import build_document, rederive
+    from searchkit.extract.formats import read_html
+
+    page = (
+        '<html><head><link rel="canonical" href="https://unlisted.example/a">'
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Harbour",'
+        ' "publisher": {"@type": "NewsMediaOrganization", "name": "Harbour Voices"}}</script>'
+        "</head><body><article><p>"
+        + "The harbour board met to discuss the new quay and its cost. " * 3
+        + "</p></article></body></html>"
+    )
+    doc = build_document(read_html(page.encode()), "page.html", ExtractConfig())
+    reason = next(m.rule for m in doc.evidence if m.kind == "source_type")
+    assert (doc.source_type, reason) == ("news", "publisher type NewsMediaOrganization")
+    assert rederive(doc, ExtractConfig()).source_type == "news"

@@ -220,7 +220,12 @@ def rederive(doc: Document, config: ExtractConfig) -> Document:
         info = classify_source(
             url=doc.url, site_name=doc.source, extra_domains=config.source_domains or None
         )
-        source_type = Mention("source_type", info.source_type, doc.source or doc.url, info.reason)
+        # The publisher's schema.org type is not stored: a type it gave stays unless a rule
+        # that the config can change now says otherwise.
+        if info.source_type != "unknown" or not source_type.rule.startswith("publisher type"):
+            source_type = Mention(
+                "source_type", info.source_type, doc.source or doc.url, info.reason
+            )
     return replace(
         doc,
         source_type=source_type.value,

@@ -384,3 +384,25 @@ def test_a_type_from_the_publisher_survives_a_config_change():
     reason = next(m.rule for m in doc.evidence if m.kind == "source_type")
     assert (doc.source_type, reason) == ("news", "publisher type NewsMediaOrganization")
     assert rederive(doc, ExtractConfig()).source_type == "news"
+
+
+@pytest.mark.parametrize(
+    ("url", "source_type", "reason"),
+    [
+        ("https://report24.news/a", "news", "url host report24.news says news ('.news')"),
+        ("https://auto-presse.de/a", "news", "url host auto-presse.de says news ('presse')"),
+        (
+            "https://city-radio.example/a",
+            "radio",
+            "url host city-radio.example says radio ('radio')",
+        ),
+    ],
+)
+def test_the_host_says_the_type(url, source_type, reason):
+    info = classify_source(url=url)
+    assert (info.source_type, info.reason) == (source_type, reason)
+
+
+def test_a_host_without_hyphens_is_not_read_as_words():
+    # "shopnewsdeals" is one label, not the words of a name
+    assert classify_source(url="https://shopnewsdeals.example/a").source_type == "unknown"

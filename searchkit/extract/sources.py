@@ -102,6 +102,8 @@ _NAME_ENDINGS = (
 )
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]{1,2}\b)*\.?")
 _NAME_PARTS = re.compile(r"\s+[|–—:·»-]\s+|\s*[|–—·»]\s*")
+#: Top-level domains sold for one kind of site.
+_TLD_KINDS = {"news": "news", "press": "news", "blog": "blog", "radio": "radio"}
 #: Sections of a site's address that say what kind of page it is.
 _PATH_KINDS = {
     "blog": "blog",
@@ -269,6 +271,17 @@ def _kind_named(site_name: str) -> tuple[str, str] | None:
     return (kind, found[kind]) if kind else None
 
 
+def _host_kind(host: str) -> tuple[str, str] | None:
+    """(type, word) from the host: a top-level domain such as .news, or a word of the site's
+    own label written with hyphens ("auto-presse.de" -> news)."""
+    labels = host.split(".")
+    if kind := _TLD_KINDS.get(labels[-1]):
+        return kind, "." + labels[-1]
+    if len(labels) >= 2 and "-" in labels[-2]:
+        return _kind_named(labels[-2].replace("-", " "))
+    return None
+
+
 def _path_kind(url: str) -> tuple[str, str] | None:
     """(type, section) from a section of the address ("/blog/", "/pressemitteilungen/")."""
     try:
@@ -330,6 +343,8 @@ def classify_source(
         if worded := _kind_named(site_name):
             reason = f"site name {site_name!r} says {worded[0]} ({worded[1]!r})"
             return SourceInfo(source, worded[0], reason)
+    if host and (worded := _host_kind(host)):
+        return SourceInfo(source, worded[0], f"url host {host} says {worded[0]} ({worded[1]!r})")
     if url and (section := _path_kind(url)):
         return SourceInfo(source, section[0], f"url section /{section[1]}/")
     return SourceInfo(source, "unknown", "no metadata, domain, site-name or address rule matched")

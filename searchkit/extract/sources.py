@@ -6,8 +6,9 @@ host and each parent domain); government host suffixes (.gov, .gov.uk, .gouv.fr,
 the page type (og:type or schema.org @type); the schema.org type of the publisher
 ("NewsMediaOrganization", "RadioStation"); the site name matched against the table's names
 (also one part of "Site | Tagline" and an edition such as "Business Insider Deutschland"); a
-word in the site name ("Radio Nacional", "Gazette", "Zeitschrift"); the address (a /blog/ or
-press-release section).
+word in the site name ("Radio Nacional", "Gazette", "Zeitschrift"); the address (a .news
+domain, a type word in a hyphenated label such as auto-presse.de, a /blog/ or press-release
+section).
 
 ``official`` covers governments and institutions, and organisations publishing about
 themselves: a ministry, a party's group, an association or a company's press releases.

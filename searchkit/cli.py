@@ -75,4 +75,3 @@ for command in COMMANDS:
 
 def main() -> None:
     cli(prog_name="searchkit")
-

@@ -7,12 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from searchkit.extract.dates import (
+    announces_update,
     date_from_url,
     find_byline_date,
     find_dateline,
     find_dates,
     first_date,
     parse_date,
+    writes_day_first,
 )
 
 MARCH_1 = dt.date(2024, 3, 1)
@@ -201,3 +203,54 @@ def test_byline_dates(text, value):
 def test_byline_needs_a_keyword_close_to_the_date():
     assert find_byline_date("Updated Nov 8, 2023") is None
     assert find_byline_date("Published in the journal of a society founded on 3 March 2001") is None
+
+
+# --- day and month order ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locales", "day_first"),
+    [
+        (["es"], True),
+        (["fr_FR"], True),
+        (["de-DE"], True),
+        (["en-GB"], True),
+        (["en_AU"], True),
+        (["en-US"], False),
+        (["es-US"], False),
+        (["en"], False),  # English without a region says nothing: month first
+        (["en", "de"], True),  # ... and the next piece of evidence decides
+        (["", "und", "pt-BR"], True),
+        ([], False),
+    ],
+)
+def test_day_order_follows_the_locale(locales, day_first):
+    assert writes_day_first(locales) is day_first
+
+
+def test_ambiguous_slashed_dates_follow_the_day_order():
+    assert parse_date("06/05/2020") == dt.date(2020, 6, 5)
+    assert parse_date("06/05/2020", day_first=True) == dt.date(2020, 5, 6)
+    # A number above 12 decides whatever the order.
+    assert parse_date("12/25/2020", day_first=True) == dt.date(2020, 12, 25)
+    assert parse_date("25/12/2020") == dt.date(2020, 12, 25)
+    # Dotted and dashed dates are day first everywhere.
+    assert parse_date("06.05.2020") == dt.date(2020, 5, 6)
+    assert find_byline_date("Publicado el 06/05/2020", day_first=True).date == dt.date(2020, 5, 6)
+    assert first_date("el 06/05/2020", day_first=True).date == dt.date(2020, 5, 6)
+    assert find_dateline("MADRID, 06/05/2020 - El gobierno", day_first=True).value == "2020-05-06"
+
+
+@pytest.mark.parametrize(
+    ("before", "update"),
+    [
+        ("page revision: 8, last edited: ", True),
+        ("Updated ", True),
+        ("zuletzt bearbeitet am ", True),
+        ("Published ", False),
+        ("", False),
+    ],
+)
+def test_a_date_announced_as_an_edit_is_not_the_publication(before, update):
+    assert announces_update(before) is update
+    assert (first_date(f"{before}17 Jun 2018") is None) is update

@@ -205,3 +205,119 @@ def test_embedded_posts_stay_in_the_text():
 def test_extraction_does_not_import_click():
     code = "import sys, searchkit.extract.html; sys.exit('click' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=GOLDEN.parents[2]).returncode == 0
+
+
+# --- dates: locale, structured data, date elements, social pages ------------------------------
+
+_PARAGRAPH = (
+    "<p>" + "The council met again to discuss the harbour works and their cost. " * 3 + "</p>"
+)
+
+
+def _page(head: str = "", body: str = "", lang: str = "") -> str:
+    lang_attr = f' lang="{lang}"' if lang else ""
+    article = f"<article><h1>Title</h1>{body}</article>"
+    return f"<html{lang_attr}><head>{head}</head><body>{article}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("lang", "head", "published"),
+    [
+        ("es", "", "2020-05-06"),
+        ("en-US", "", "2020-06-05"),
+        ("", '<meta property="og:locale" content="fr_FR">', "2020-05-06"),
+        ("en", "", "2020-06-05"),
+    ],
+)
+def test_slashed_dates_are_read_in_the_order_of_the_page_locale(lang, head, published):
+    page = _page(head, f'<p class="date">06/05/2020</p>{_PARAGRAPH}', lang)
+    assert parse_html(page).published.isoformat() == published
+
+
+def test_a_page_without_a_locale_reads_slashed_dates_in_the_order_of_its_language():
+    text = "<p>" + "El ayuntamiento aprobó ayer la ampliación del puerto y de sus muelles. " * 3
+    page = _page("", f'<p class="date">06/05/2020</p>{text}</p>')
+    assert parse_html(page).published.isoformat() == "2020-05-06"
+
+
+def test_json_ld_date_published_beats_a_date_in_the_text():
+    entity = '{"@type": "NewsArticle", "datePublished": "2021-03-02"}'
+    head = f'<script type="application/ld+json">{entity}</script>'
+    body = "<p>On 14 February 2021 the council met. " + _PARAGRAPH[3:]
+    article = parse_html(_page(head, body))
+    assert (article.published.isoformat(), article.published_evidence.rule) == (
+        "2021-03-02",
+        "json-ld datePublished",
+    )
+
+
+def test_a_date_split_into_elements_is_read_as_one():
+    body = (
+        '<div class="date"><span class="month">Apr</span> <span class="day">04</span>'
+        f'<span class="year">2013</span></div>{_PARAGRAPH}'
+    )
+    article = parse_html(_page("", body))
+    assert article.published.isoformat() == "2013-04-04"
+
+
+def test_a_date_element_announced_as_an_edit_is_not_the_publication():
+    body = f'{_PARAGRAPH}<div id="info">last edited: <span class="odate">17 Jun 2018</span></div>'
+    assert parse_html(_page("", body)).published is None
+
+
+def test_a_date_in_script_data_is_the_last_resort():
+    page = (
+        '<html><head><script>window.__DATA__ = {"page": {"createdAt": "2022-01-31T15:58:43+01:00"}}'
+        f"</script></head><body><article>{_PARAGRAPH}</article></body></html>"
+    )
+    article = parse_html(page)
+    assert (article.published.isoformat(), article.published_evidence.rule) == (
+        "2022-01-31",
+        "script data createdAt",
+    )
+
+
+def test_the_share_image_address_gives_a_date_when_nothing_else_does():
+    head = '<meta property="og:image" content="https://example.org/files/2016/05/04/cover.png">'
+    assert parse_html(_page(head, _PARAGRAPH)).published.isoformat() == "2016-05-04"
+
+
+def test_a_social_media_page_takes_no_date_from_unrelated_elements():
+    page = (
+        "<html><body><aside class='trends'><p class='date'>Trending since 3 March 2024</p></aside>"
+        "<div class='profile'><span class='joined'>Joined 12 May 2010</span></div>"
+        f"<article>{_PARAGRAPH}</article><footer>© 1 January 2024</footer></body></html>"
+    )
+    assert parse_html(page, "https://x.com/someone").published is None
+    assert parse_html(page, "https://news.example/someone").published is not None
+
+
+def test_a_social_media_post_keeps_its_own_date():
+    head = '<meta property="article:published_time" content="2024-03-05T10:00:00+00:00">'
+    body = f"<aside class='date'>4 March 2024</aside><article>{_PARAGRAPH}</article>"
+    page = f"<html><head>{head}</head><body>{body}</body></html>"
+    assert parse_html(page, "https://twitter.com/someone/status/1").published.isoformat() == (
+        "2024-03-05"
+    )
+
+
+# --- text: no glued words ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<p><strong><a href='/x'>was sacked</a> </strong>last night</p>", "was sacked last night"),
+        ("<p><em>two</em> <em>seasons</em></p>", "two seasons"),
+        ("<p>one<br>two</p>", "one\ntwo"),
+        ("<p>menu<nav>Home</nav>next</p>", "menu\nnext"),
+        ("<p>no<b>space</b>here</p>", "nospacehere"),  # as a browser shows it
+    ],
+)
+def test_inline_elements_keep_their_spacing_and_blocks_separate(markup, text):
+    assert parse_html(f"<html><body>{markup}</body></html>").text == text
+
+
+def test_block_elements_always_separate_words():
+    text = parse_html("<html><body><div>First</div><div>second</div></body></html>").text
+    assert text.split() == ["First", "second"]

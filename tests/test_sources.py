@@ -236,11 +236,13 @@ def test_a_site_name_shared_by_outlets_of_different_types_says_nothing():
 
 def test_unknown_falls_back_to_site_name_then_domain_then_nothing():
     assert classify_source("https://www.unlisted.example/x", site_name="Local Paper") == (
-        SourceInfo("Local Paper", "unknown", "no metadata, domain or site-name rule matched")
+        SourceInfo(
+            "Local Paper", "unknown", "no metadata, domain, site-name or address rule matched"
+        )
     )
     assert classify_source("https://www.unlisted.example/x").source == "unlisted.example"
     assert classify_source() == SourceInfo(
-        "", "unknown", "no metadata, domain or site-name rule matched"
+        "", "unknown", "no metadata, domain, site-name or address rule matched"
     )
 
 
@@ -261,3 +263,146 @@ def test_unknown_falls_back_to_site_name_then_domain_then_nothing():
 )
 def test_benchmark_pages_are_classified(url, source_type):
     assert classify_source(url).source_type == source_type
+
+
+# --- publisher type, site-name words, address sections ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("site_name", "source_type", "word"),
+    [
+        ("Radio Cidade Verde", "radio", "radio"),
+        ("Televisión Pública", "tv", "televisión"),
+        ("Bayerischer Rundfunk Mediathek", "tv", "rundfunk"),
+        ("Pajhwok Press Agency", "wire", "agency"),
+        ("Agencia de Noticias del Sur", "wire", "agencia"),
+        ("The Springfield Gazette", "news", "gazette"),
+        ("Winnipeg Free Press", "news", "press"),
+        ("Heartland Newsfeed", "news", "newsfeed"),
+        ("Märkische Landeszeitung", "news", "landeszeitung"),
+        ("Deutsche Hebammen Zeitschrift", "magazine", "zeitschrift"),
+        ("Radio News Weekly", "radio", "radio"),  # the first kind in the order wins
+        ("Deutsches Rotes Kreuz e.V.", "official", "e.v."),
+        ("Feuerwehrverband", "official", "feuerwehrverband"),
+        ("The Beachbody Blog", "blog", "blog"),
+    ],
+)
+def test_a_word_of_the_site_name_says_the_type(site_name, source_type, word):
+    info = classify_source(url=f"https://{word.strip('.')}-site.example/a", site_name=site_name)
+    assert info.source_type == source_type
+    assert info.reason == f"site name {site_name!r} says {source_type} ({word!r})"
+
+
+@pytest.mark.parametrize("site_name", ["Pressure Cooker Recipes", "Timeshare Deals", "Postcards"])
+def test_a_type_word_inside_another_word_says_nothing(site_name):
+    assert classify_source(url="https://x.example/a", site_name=site_name).source_type == "unknown"
+
+
+def test_an_edition_or_a_part_of_the_site_name_finds_its_outlet():
+    edition = classify_source(url="https://x.example/a", site_name="Business Insider Deutschland")
+    assert (edition.source, edition.source_type) == ("Business Insider", "news")
+    parts = classify_source(url="https://x.example/a", site_name="Autos | Reuters")
+    assert (parts.source, parts.source_type) == ("Reuters", "wire")
+
+
+def test_one_word_of_a_longer_name_is_not_an_outlet():
+    # "Times" alone is a table name ("The Times"); "Times Square Tours" is not that outlet.
+    assert classify_source(url="https://x.example/", site_name="Times Square Tours").source == (
+        "Times Square Tours"
+    )
+
+
+@pytest.mark.parametrize(
+    ("publisher_type", "source_type"),
+    [
+        ("NewsMediaOrganization", "news"),
+        ("RadioStation", "radio"),
+        ("TelevisionStation", "tv"),
+        ("GovernmentOrganization", "official"),
+        ("NGO", "official"),
+    ],
+)
+def test_the_publisher_type_says_the_type(publisher_type, source_type):
+    info = classify_source(url="https://x.example/a", publisher_type=publisher_type)
+    assert (info.source_type, info.reason) == (source_type, f"publisher type {publisher_type}")
+
+
+def test_a_plain_organization_publisher_says_nothing():
+    info = classify_source(url="https://x.example/a", publisher_type="Organization")
+    assert info.source_type == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("url", "source_type", "section"),
+    [
+        ("https://acme.example/blog/2020/launch", "blog", "blog"),
+        ("https://ngo.example/presse/pressemitteilungen/x", "official", "pressemitteilungen"),
+        ("https://acme.example/en/press-releases/q3", "official", "press-releases"),
+    ],
+)
+def test_a_section_of_the_address_says_the_type(url, source_type, section):
+    info = classify_source(url=url)
+    assert (info.source_type, info.reason) == (source_type, f"url section /{section}/")
+
+
+def test_the_table_beats_every_name_and_address_rule():
+    info = classify_source(url="https://www.reuters.com/blog/x", site_name="Some Blog")
+    assert info.source_type == "wire"
+
+
+@pytest.mark.parametrize(
+    ("url", "source", "source_type"),
+    [
+        ("https://www.pap.pl/en/x", "PAP", "wire"),
+        ("https://www.jiji.com/jc/x", "Jiji Press", "wire"),
+        ("https://www.rte.ie/news/x", "RTÉ", "tv"),
+        ("https://www.ceskatelevize.cz/x", "Česká televize", "tv"),
+        ("https://www.kbs.co.kr/x", "KBS", "tv"),
+        ("https://sverigesradio.se/x", "Sveriges Radio", "radio"),
+        ("https://www.radionacional.com.ar/x", "Radio Nacional", "radio"),
+    ],
+)
+def test_national_broadcasters_and_agencies_are_in_the_table(url, source, source_type):
+    info = classify_source(url=url)
+    assert (info.source, info.source_type) == (source, source_type)
+
+
+def test_a_type_from_the_publisher_survives_a_config_change():
+    from searchkit.config import ExtractConfig
+    from searchkit.extract.documents import build_document, rederive
+    from searchkit.extract.formats import read_html
+
+    page = (
+        '<html><head><link rel="canonical" href="https://unlisted.example/a">'
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Harbour",'
+        ' "publisher": {"@type": "NewsMediaOrganization", "name": "Harbour Voices"}}</script>'
+        "</head><body><article><p>"
+        + "The harbour board met to discuss the new quay and its cost. " * 3
+        + "</p></article></body></html>"
+    )
+    doc = build_document(read_html(page.encode()), "page.html", ExtractConfig())
+    reason = next(m.rule for m in doc.evidence if m.kind == "source_type")
+    assert (doc.source_type, reason) == ("news", "publisher type NewsMediaOrganization")
+    assert rederive(doc, ExtractConfig()).source_type == "news"
+
+
+@pytest.mark.parametrize(
+    ("url", "source_type", "reason"),
+    [
+        ("https://report24.news/a", "news", "url host report24.news says news ('.news')"),
+        ("https://auto-presse.de/a", "news", "url host auto-presse.de says news ('presse')"),
+        (
+            "https://city-radio.example/a",
+            "radio",
+            "url host city-radio.example says radio ('radio')",
+        ),
+    ],
+)
+def test_the_host_says_the_type(url, source_type, reason):
+    info = classify_source(url=url)
+    assert (info.source_type, info.reason) == (source_type, reason)
+
+
+def test_a_host_without_hyphens_is_not_read_as_words():
+    # "shopnewsdeals" is one label, not the words of a name
+    assert classify_source(url="https://shopnewsdeals.example/a").source_type == "unknown"

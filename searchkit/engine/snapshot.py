@@ -19,11 +19,11 @@ from whoosh.idsets import DocIdSet
 
 from ..model import Document
 from ..registry import FacetRegistry
+from . import ranking
 from .analysis import language_field, text_analyzer
 from .facet_files import SegmentFacets, forget_other_segments, mask_from_docnums, segment_facets
 from .query_evaluation import QueryEvaluation
 from .query_tree import ParsedQuery
-from .ranking import ranking_model
 from .store import Store, stored_document
 
 
@@ -47,7 +47,7 @@ class Snapshot:
         self.path = str(store.path)
         self.settings = store.settings
         self.registry = registry
-        weighting = ranking_model(store.settings.languages)
+        weighting = ranking.ranking_model(store.settings.languages)
         for attempt in range(5):
             searcher = None
             try:

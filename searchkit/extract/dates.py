@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -18,12 +18,14 @@ from ..model import Mention
 
 __all__ = [
     "DateSpan",
+    "announces_update",
     "date_from_url",
     "find_byline_date",
     "find_dateline",
     "find_dates",
     "first_date",
     "parse_date",
+    "writes_day_first",
 ]
 
 MIN_YEAR = 1990
@@ -121,15 +123,40 @@ def _month_number(token: str) -> int:
     return MONTHS.get(token.lower().rstrip("."), 0)
 
 
-def _date_of(match: re.Match[str]) -> dt.date | None:
+# Regions that write the month first (03/01/2024 is 1 March): the United States and a few
+# places that follow its usage. Everyone else writes the day first.
+_MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "mh", "pw", "as", "gu", "mp", "pr", "vi", "um"})
+_LOCALE = re.compile(r"\s*([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|\d{3}))?\b")
+
+
+def writes_day_first(locales: Iterable[str]) -> bool:
+    """Whether slashed dates ("06/05/2020") are written day first, by the page's locales.
+
+    ``locales`` are language tags from the most to the least specific evidence (``<html
+    lang>``, og:locale, the detected language): "es", "fr_FR", "en-GB" and "de" write the day
+    first; "en-US" writes the month first. English without a region says nothing, and when
+    nothing is said the month comes first, as on most English-language pages of the web.
+    """
+    for locale in locales:
+        match = _LOCALE.match(locale or "")
+        if match is None:
+            continue
+        language, region = match[1].lower(), (match[2] or "").lower()
+        if region:
+            return region not in _MONTH_FIRST_REGIONS
+        if language not in ("en", "und"):
+            return True
+    return False
+
+
+def _date_of(match: re.Match[str], day_first: bool = False) -> dt.date | None:
     groups = match.groupdict()
     if "first" in groups:
         first, second = int(groups["first"]), int(groups["second"])
-        if groups["sep"] == "/" and second <= 12 < first:
+        if groups["sep"] != "/":  # 01.03.2024 and 01-03-2024 are day first everywhere
             return _make_date(groups["year"], second, first)
-        if groups["sep"] == "/":
-            # Slashed dates are read US-style (month first) unless the first number is a day.
-            return _make_date(groups["year"], first, second)
+        if second > 12 >= first or (not day_first and first <= 12):
+            return _make_date(groups["year"], first, second)  # 03/25/2024, or US order
         return _make_date(groups["year"], second, first)
     if "short_year" in groups:
         year = 2000 + int(groups["short_year"])
@@ -138,15 +165,19 @@ def _date_of(match: re.Match[str]) -> dt.date | None:
     return _make_date(groups["year"], _month_number(groups["month"]), groups["day"])
 
 
-def find_dates(text: str) -> Iterator[DateSpan]:
-    """Yield every complete, plausible date written in ``text``, in order of position."""
+def find_dates(text: str, day_first: bool = False) -> Iterator[DateSpan]:
+    """Yield every complete, plausible date written in ``text``, in order of position.
+
+    ``day_first`` reads an ambiguous slashed date ("06/05/2020") as 6 May, the way most of the
+    world writes it; by default it is 5 June. A number above 12 decides either way.
+    """
     found: dict[int, DateSpan] = {}
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start = match.start()
             if start in found:
                 continue
-            value = _date_of(match)
+            value = _date_of(match, day_first)
             if value is not None:
                 found[start] = DateSpan(start, match.end(), value)
     last_end = -1
@@ -157,14 +188,14 @@ def find_dates(text: str) -> Iterator[DateSpan]:
             yield span
 
 
-def parse_date(value: str) -> dt.date | None:
+def parse_date(value: str, day_first: bool = False) -> dt.date | None:
     """Return the first complete, plausible date written in ``value``, else None.
 
     Understands ISO 8601 (with or without time and zone; the written calendar date is kept,
     not converted to UTC), RFC 2822, "March 1, 2024", "1 March 2024", "01.03.2024" (day first),
     "2024/03/01", compact "20240301", Unix timestamps, and month names in English, French,
     German, Spanish, Italian, Portuguese, Dutch, Russian and Ukrainian. Ambiguous slashed dates
-    ("03/01/2024") are read month first.
+    ("03/01/2024") are read month first, or day first with ``day_first``.
     """
     value = (value or "").strip()
     if not value:
@@ -174,7 +205,7 @@ def parse_date(value: str) -> dt.date | None:
     if _EPOCH.fullmatch(value):
         seconds = int(value[:10])
         return _make_date(*dt.datetime.fromtimestamp(seconds, dt.UTC).timetuple()[:3])
-    return next((span.date for span in find_dates(value)), None)
+    return next((span.date for span in find_dates(value, day_first)), None)
 
 
 _URL_PATTERNS = (
@@ -219,7 +250,7 @@ def _is_place(part: str) -> bool:
     return all(word[0].isupper() or word in _PLACE_PARTICLES for word in words)
 
 
-def find_dateline(text: str) -> Mention | None:
+def find_dateline(text: str, day_first: bool = False) -> Mention | None:
     """Find a complete date in a news dateline at the start of ``text``.
 
     Handles "Moscow, 12 March 2024 -", "WASHINGTON, Feb. 27, 2024 —" and "BERLIN, 1. März 2024
@@ -233,7 +264,7 @@ def find_dateline(text: str) -> Mention | None:
         return None
     head = match["head"]
     offset = match.start("head")
-    spans = list(find_dates(head))
+    spans = list(find_dates(head, day_first))
     if len(spans) != 1:
         return None
     span = spans[0]
@@ -254,16 +285,21 @@ def find_dateline(text: str) -> Mention | None:
 
 # A date announced as a change, not as the publication: "Updated: 8 Nov 2023".
 _UPDATED = re.compile(
-    r"(?:updated?|modified|aktualisiert|geändert|stand|mis à jour|modifié|actualizado|"
-    r"atualizado|aggiornato|bijgewerkt|обновлено|оновлено)\W{0,3}(?:\w+\W{1,3}){0,2}$",
+    r"(?:updated?|modified|edited|aktualisiert|geändert|bearbeitet|stand|mis à jour|modifié|"
+    r"actualizado|atualizado|aggiornato|bijgewerkt|обновлено|оновлено)\W{0,3}(?:\w+\W{1,3}){0,2}$",
     re.IGNORECASE,
 )
 
 
-def first_date(text: str) -> DateSpan | None:
+def announces_update(text_before: str) -> bool:
+    """Whether the text just before a date announces it as a change ("last edited:")."""
+    return bool(_UPDATED.search(text_before[-30:]))
+
+
+def first_date(text: str, day_first: bool = False) -> DateSpan | None:
     """The first date in ``text`` that is not announced as an update ("Updated 8 Nov 2023")."""
-    for span in find_dates(text):
-        if not _UPDATED.search(text[max(0, span.start - 30) : span.start]):
+    for span in find_dates(text, day_first):
+        if not announces_update(text[max(0, span.start - 30) : span.start]):
             return span
     return None
 
@@ -278,11 +314,11 @@ _BYLINE_KEYWORD = re.compile(
 )
 
 
-def find_byline_date(text: str) -> DateSpan | None:
+def find_byline_date(text: str, day_first: bool = False) -> DateSpan | None:
     """Find a date announced as the publication date ("Published 3 March 2024") in ``text``."""
     for keyword in _BYLINE_KEYWORD.finditer(text or ""):
         window = text[keyword.end() : keyword.end() + 60]
-        span = next(find_dates(window), None)
+        span = next(find_dates(window, day_first), None)
         if span is not None and span.start <= 25:
             offset = keyword.end()
             return DateSpan(offset + span.start, offset + span.end, span.date)

@@ -32,28 +32,32 @@ def document_id(path: str, record: int | None) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
-def _language(article: RawArticle, text: str) -> Mention:
+def _language(article: RawArticle, text: str, prior: str = "") -> Mention:
+    """The declared language, else the detected one (weighed by the collection's ``prior``
+    when the text is short), else the page's lang attribute."""
     declared = article.meta.get("language")
     if declared and normalise_language(declared) != UNDETERMINED:
         return Mention("language", normalise_language(declared), declared, "metadata")
-    detected = detect_language(text)
+    detected = detect_language(text, prior)
     page_lang = getattr(article.html, "language", "")
     if detected.value == UNDETERMINED and page_lang:
         return Mention("language", normalise_language(page_lang), page_lang, "html lang attribute")
     return detected
 
 
-def _date(article: RawArticle, url: str) -> Mention | None:
-    from .dates import date_from_url, find_dateline, parse_date
+def _date(article: RawArticle, url: str, language: str) -> Mention | None:
+    """The publication date; slashed dates are read in the order of the record's language."""
+    from .dates import date_from_url, find_dateline, parse_date, writes_day_first
 
+    day_first = writes_day_first([article.meta.get("language") or "", language])
     declared = article.meta.get("date")
     if declared:
-        parsed = parse_date(declared)
+        parsed = parse_date(declared, day_first)
         if parsed:
             return Mention("date", parsed.isoformat(), declared, "metadata")
     if article.html is not None and article.html.published_evidence is not None:
         return article.html.published_evidence
-    dateline = find_dateline(article.body)
+    dateline = find_dateline(article.body, day_first)
     if dateline:
         return dateline
     from_url = date_from_url(url) if url else None
@@ -104,6 +108,7 @@ def _source(article: RawArticle, url: str, config: ExtractConfig) -> tuple[str, 
         declared_type=article.meta.get("source_type", ""),
         page_type=getattr(html, "page_type", ""),
         extra_domains=config.source_domains or None,
+        publisher_type=getattr(html, "publisher_type", ""),
     )
     agency = _DATELINE_AGENCY.match(article.body[:200])
     if info.source_type == "unknown" and not site_name and agency:
@@ -145,14 +150,17 @@ def derive_countries(mentions: Iterable[Mention]) -> tuple[str, ...]:
     return _ranked(m.value for m in mentions if m.kind == "country")
 
 
-def build_document(article: RawArticle, path: str, config: ExtractConfig) -> Document:
-    """Extract every facet of one article."""
+def build_document(
+    article: RawArticle, path: str, config: ExtractConfig, language_prior: str = ""
+) -> Document:
+    """Extract every facet of one article; ``language_prior`` is the language of the other
+    records of its file, which decides for a text too short to decide alone."""
     title, body = article.title.strip(), article.body.strip()
     html = article.html
     url = article.meta.get("url") or getattr(html, "url", "")
 
-    language = _language(article, body or title)
-    date = _date(article, url)
+    language = _language(article, f"{title}\n{body}".strip(), language_prior)
+    date = _date(article, url, language.value)
     source, source_type = _source(article, url, config)
     actors = _actors(article, language.value)
     countries = _countries(article, language.value, config)
@@ -214,7 +222,12 @@ def rederive(doc: Document, config: ExtractConfig) -> Document:
         info = classify_source(
             url=doc.url, site_name=doc.source, extra_domains=config.source_domains or None
         )
-        source_type = Mention("source_type", info.source_type, doc.source or doc.url, info.reason)
+        # The publisher's schema.org type is not stored: a type it gave stays unless a rule
+        # that the config can change now says otherwise.
+        if info.source_type != "unknown" or not source_type.rule.startswith("publisher type"):
+            source_type = Mention(
+                "source_type", info.source_type, doc.source or doc.url, info.reason
+            )
     return replace(
         doc,
         source_type=source_type.value,

@@ -16,7 +16,8 @@ from ..config import ExtractConfig
 from ..errors import UnreadableFileError
 from ..model import Document, SkippedFile
 from .documents import build_document
-from .formats import JSONL_SUFFIXES, BadRecord, read_file
+from .formats import JSONL_SUFFIXES, BadRecord, RawArticle, read_file
+from .language import collection_language, needs_prior
 
 #: Larger files are skipped (JSON Lines excepted: a large export is many small articles).
 #: 20 MB is far beyond any article, and keeps a run's memory bounded.
@@ -107,6 +108,7 @@ def extract_file(path: str, config: ExtractConfig, span: Span | None = None) -> 
     is then the span's). Never raises for a bad file: see ``skipped``."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
+    weak_language: list[tuple[int, RawArticle]] = []  # (position in documents, record)
     try:
         raw, stat = _read(Path(path), span)
     except UnreadableFileError as exc:
@@ -119,6 +121,8 @@ def extract_file(path: str, config: ExtractConfig, span: Span | None = None) -> 
                 continue
             try:
                 documents.append(build_document(item, path, config))
+                if needs_prior(documents[-1]):
+                    weak_language.append((len(documents) - 1, item))
             except RecursionError:
                 where = path if item.record is None else f"{path}:{item.record}"
                 skipped.append(SkippedFile(where, "nested too deeply to read"))
@@ -132,6 +136,15 @@ def extract_file(path: str, config: ExtractConfig, span: Span | None = None) -> 
         skipped.append(SkippedFile(path, "nested too deeply to read"))
     except Exception as exc:  # a parser failing on hostile input must not stop the run
         skipped.append(SkippedFile(path, f"could not be read ({type(exc).__name__}: {exc})"))
+    # Records too short to show their language take it from the file's other records.
+    prior = collection_language([doc.language for doc in documents]) if weak_language else ""
+    for position, item in weak_language if prior else ():
+        if documents[position].language == prior:
+            continue
+        try:
+            documents[position] = build_document(item, path, config, language_prior=prior)
+        except Exception:  # it was extracted once already: keep that
+            continue
     return FileExtraction(
         path, tuple(documents), tuple(skipped), digest, stat.st_mtime_ns, stat.st_size
     )

@@ -3,7 +3,15 @@
 The evidence, strongest first: a type declared in the page's metadata; the user's own domain
 table (config); the curated domain table (``searchkit/data/source_domains.json``, matched on the
 host and each parent domain); government host suffixes (.gov, .gov.uk, .gouv.fr, .mil, .int);
-the page type (og:type or schema.org @type); the site name matched against the table's names.
+the page type (og:type or schema.org @type); the schema.org type of the publisher
+("NewsMediaOrganization", "RadioStation"); the site name matched against the table's names
+(also one part of "Site | Tagline" and an edition such as "Business Insider Deutschland"); a
+word in the site name ("Radio Nacional", "Gazette", "Zeitschrift"); the address (a .news
+domain, a type word in a hyphenated label such as auto-presse.de, a /blog/ or press-release
+section).
+
+``official`` covers governments and institutions, and organisations publishing about
+themselves: a ministry, a party's group, an association or a company's press releases.
 """
 
 from __future__ import annotations
@@ -33,6 +41,85 @@ _OFFICIAL_LABELS = frozenset({"gov", "gob", "gouv", "govt", "gv", "mil"})
 _OFFICIAL_SHORT_LABELS = frozenset({"go", "gc"})
 #: Whole suffixes for governments and institutions that use neither.
 _OFFICIAL_SUFFIXES = ("europa.eu", "admin.ch", "bund.de")
+
+
+#: schema.org types of a publisher that say what kind of outlet it is. "Organization" alone
+#: says nothing (news sites use it as much as anyone).
+_PUBLISHER_TYPES = {
+    "newsmediaorganization": "news",
+    "radiostation": "radio",
+    "radiochannel": "radio",
+    "televisionstation": "tv",
+    "televisionchannel": "tv",
+    "broadcastservice": "tv",
+    "governmentorganization": "official",
+    "politicalparty": "official",
+    "ngo": "official",
+    "corporation": "official",
+    "collegeoruniversity": "official",
+    "educationalorganization": "official",
+    "researchorganization": "official",
+    "sportsorganization": "official",
+    "medicalorganization": "official",
+}
+#: Words in a site's name that say what it is, in the languages of the shipped tables. When
+#: several kinds are named, the first kind of ``_NAME_KIND_ORDER`` wins ("Radio News" is radio).
+_NAME_WORDS = {
+    "wire": "agency agencia agência agence agenzia agentur nachrichtenagentur presseagentur "
+    "newswire агентство агенція",
+    "radio": "radio rádio radiotelevisión радио радіо",
+    "tv": "tv televisión television télévision televisão televisione telewizja fernsehen "
+    "rundfunk broadcasting broadcaster телевидение телебачення телеканал",
+    "magazine": "magazine magazin magazyn zeitschrift revista revue rivista tijdschrift "
+    "weekly monthly wochenblatt журнал",
+    "blog": "blog blogs weblog блог",
+    "news": "news newsfeed newsroom press presse prensa imprensa stampa gazette gazeta gazzetta "
+    "times post herald tribune daily chronicle courier kurier observer zeitung nachrichten "
+    "noticias notícias notizie nieuws nyheter uutiset wiadomości diario diário periódico "
+    "quotidien giornale dagblad avis tidning kabar berita haber новости новини газета",
+    "official": "ministry ministerio ministère ministero ministerium government regierung "
+    "gobierno gouvernement governo parliament parlament bundestag fraktion partei embassy "
+    "botschaft association verband verein e.v. föderation federation stiftung foundation "
+    "gmbh министерство міністерство",
+}
+_NAME_KIND_ORDER = ("wire", "radio", "tv", "magazine", "blog", "news", "official")
+_NAME_WORD_KIND = {
+    word: kind for kind in reversed(_NAME_KIND_ORDER) for word in _NAME_WORDS[kind].split()
+}
+#: Endings of compound words that say the same: "Landeszeitung", "Hebammenzeitschrift".
+_NAME_ENDINGS = (
+    ("nachrichtenagentur", "wire"),
+    ("rundfunk", "tv"),
+    ("fernsehen", "tv"),
+    ("zeitschrift", "magazine"),
+    ("magazin", "magazine"),
+    ("zeitung", "news"),
+    ("nachrichten", "news"),
+    ("verband", "official"),
+    ("verein", "official"),
+    ("partei", "official"),
+    ("stiftung", "official"),
+    ("ministerium", "official"),
+)
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]{1,2}\b)*\.?")
+_NAME_PARTS = re.compile(r"\s+[|–—:·»-]\s+|\s*[|–—·»]\s*")
+#: Top-level domains sold for one kind of site.
+_TLD_KINDS = {"news": "news", "press": "news", "blog": "blog", "radio": "radio"}
+#: Sections of a site's address that say what kind of page it is.
+_PATH_KINDS = {
+    "blog": "blog",
+    "blogs": "blog",
+    "weblog": "blog",
+    "press-releases": "official",
+    "press-release": "official",
+    "pressreleases": "official",
+    "pressemitteilungen": "official",
+    "pressemitteilung": "official",
+    "communiques": "official",
+    "communiques-de-presse": "official",
+    "comunicados": "official",
+    "news-releases": "official",
+}
 
 
 @dataclass(frozen=True)
@@ -157,19 +244,72 @@ def _extra_table(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return table
 
 
+def _named_in_table(site_name: str) -> tuple[str, str] | None:
+    """(name, type) of a table outlet that ``site_name`` or one part of it names.
+
+    "Autoracing | F1 | Indy" is tried part by part, and "Business Insider Deutschland" by its
+    leading words (two at least), so that an edition finds its outlet.
+    """
+    names = _table().names
+    for part in _NAME_PARTS.split(site_name):
+        words = _name_key(part).split() if part.strip() else []
+        for size in range(len(words), 1 if len(words) > 1 else 0, -1):
+            if found := names.get(" ".join(words[:size])):
+                return found
+    return None
+
+
+def _kind_named(site_name: str) -> tuple[str, str] | None:
+    """(type, word) named by a word of ``site_name`` ("Radio Nacional" -> radio), else None."""
+    found: dict[str, str] = {}
+    for word in _NAME_WORD.findall(site_name.casefold()):
+        kind = _NAME_WORD_KIND.get(word) or _NAME_WORD_KIND.get(word.rstrip("."))
+        if kind is None:
+            kind = next((k for ending, k in _NAME_ENDINGS if word.endswith(ending)), None)
+        if kind:
+            found.setdefault(kind, word)
+    kind = next((k for k in _NAME_KIND_ORDER if k in found), None)
+    return (kind, found[kind]) if kind else None
+
+
+def _host_kind(host: str) -> tuple[str, str] | None:
+    """(type, word) from the host: a top-level domain such as .news, or a word of the site's
+    own label written with hyphens ("auto-presse.de" -> news)."""
+    labels = host.split(".")
+    if kind := _TLD_KINDS.get(labels[-1]):
+        return kind, "." + labels[-1]
+    if len(labels) >= 2 and "-" in labels[-2]:
+        return _kind_named(labels[-2].replace("-", " "))
+    return None
+
+
+def _path_kind(url: str) -> tuple[str, str] | None:
+    """(type, section) from a section of the address ("/blog/", "/pressemitteilungen/")."""
+    try:
+        path = urlsplit(url if "://" in url else "//" + url).path
+    except ValueError:
+        return None
+    for segment in path.lower().split("/")[:4]:
+        if kind := _PATH_KINDS.get(segment):
+            return kind, segment
+    return None
+
+
 def classify_source(
     url: str = "",
     site_name: str = "",
     declared_type: str = "",
     page_type: str = "",
     extra_domains: Mapping[str, str] | None = None,
+    publisher_type: str = "",
 ) -> SourceInfo:
     """Name and type of the outlet behind a page.
 
     ``declared_type`` is a type stated in the page's own metadata ("newspaper", "tv"; unknown
     words are ignored); ``page_type`` its og:type or schema.org @type ("BlogPosting" says blog,
     "NewsArticle" says news; "article", "website" and "video.*" say nothing); ``extra_domains``
-    maps domains to types from the user's config and beats the built-in table.
+    maps domains to types from the user's config and beats the built-in table;
+    ``publisher_type`` is the schema.org type of the page's publisher.
     The name comes from the table, else ``site_name``, else the domain.
     """
     table = _table()
@@ -194,8 +334,18 @@ def classify_source(
     kind = table.page_types.get((page_type or "").strip().rsplit("/", 1)[-1].lower())
     if kind:
         return SourceInfo(source, kind, f"page type {page_type.strip()}")
+    kind = _PUBLISHER_TYPES.get((publisher_type or "").strip().lower())
+    if kind:
+        return SourceInfo(source, kind, f"publisher type {publisher_type.strip()}")
     if site_name:
-        named = table.names.get(_name_key(site_name))
+        named = _named_in_table(site_name)
         if named:
             return SourceInfo(named[0], named[1], f"site name {site_name!r} in the source table")
-    return SourceInfo(source, "unknown", "no metadata, domain or site-name rule matched")
+        if worded := _kind_named(site_name):
+            reason = f"site name {site_name!r} says {worded[0]} ({worded[1]!r})"
+            return SourceInfo(source, worded[0], reason)
+    if host and (worded := _host_kind(host)):
+        return SourceInfo(source, worded[0], f"url host {host} says {worded[0]} ({worded[1]!r})")
+    if url and (section := _path_kind(url)):
+        return SourceInfo(source, section[0], f"url section /{section[1]}/")
+    return SourceInfo(source, "unknown", "no metadata, domain, site-name or address rule matched")

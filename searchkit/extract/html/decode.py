@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from bs4 import UnicodeDammit
 
@@ -74,10 +75,27 @@ _RAW_START = re.compile(rf"<({'|'.join(_RAW_TAGS)})\b[^>]*>|<!--", re.I)
 _RAW_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in _RAW_TAGS}
 
 
-def cut_raw_text(html: str) -> tuple[str, list[str]]:
-    """Return ``html`` without scripts, styles and comments, and its JSON-LD payloads."""
+# Publication times in the data a page's scripts carry (Next.js, Nuxt and CMS state): the
+# last resort for pages that are rendered by script and state their date nowhere else.
+_SCRIPT_DATE = re.compile(
+    r'"(?P<key>datePublished|publishedAt|published_at|publishDate|publishedDate|'
+    r'firstPublishedAt|createdAt|dateCreated)"\s*:\s*"(?P<value>\d{4}-\d{2}-\d{2}[^"]{0,30})"'
+)
+
+
+@dataclass(frozen=True)
+class RawText:
+    """What the cut of raw-text elements keeps aside from the markup."""
+
+    json_ld: list[str]  # the JSON-LD payloads
+    script_dates: list[tuple[str, str]]  # (key, value) of dates in other scripts' data
+
+
+def cut_raw_text(html: str) -> tuple[str, RawText]:
+    """Return ``html`` without scripts, styles and comments, and what its scripts state."""
     kept: list[str] = []
     json_ld: list[str] = []
+    script_dates: list[tuple[str, str]] = []
     position = 0
     while match := _RAW_START.search(html, position):
         kept.append(html[position : match.start()])
@@ -90,6 +108,8 @@ def cut_raw_text(html: str) -> tuple[str, list[str]]:
         content_end = closing.start() if closing else len(html)
         if tag == "script" and "ld+json" in match.group(0).lower():
             json_ld.append(html[match.end() : content_end])
+        elif tag == "script" and (found := _SCRIPT_DATE.search(html, match.end(), content_end)):
+            script_dates.append((found["key"], found["value"]))
         position = closing.end() if closing else len(html)
     kept.append(html[position:])
-    return "".join(kept), json_ld
+    return "".join(kept), RawText(json_ld, script_dates)

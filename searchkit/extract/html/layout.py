@@ -17,7 +17,7 @@ from bs4 import NavigableString, Tag
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog dir div dl dt fieldset "  # noqa: SIM905
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav "
-    "ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    "ol p pre section summary table tbody td tfoot th thead tr ul option select".split()
 )
 # Elements never read: no article text, or not text at all.
 _SKIP_TAGS = frozenset(
@@ -68,6 +68,7 @@ _ARTICLE_HINT = re.compile(
 # Elements that may state when the article was published.
 _DATE_HINT = re.compile(r"date|time|publish|posted|datum|fecha|byline|entry-meta|post-meta")
 _NOT_PUBLISHED_HINT = re.compile(r"updat|modif|comment|read|edit")
+_DATE_TEXT_CHARS = 80
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -94,6 +95,7 @@ class Layout:
         self.boilerplate_kind: list[int] = []  # 0, or the kind of boilerplate hinted
         self.names_article: list[bool] = []
         self.dated: dict[int, str] = {}  # element -> machine-readable date it carries
+        self.dated_text: dict[int, str] = {}  # element without one -> the start of its text
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._link_chars = 0
@@ -131,10 +133,15 @@ class Layout:
                 self._flush(owners.pop())
                 continue
             if isinstance(node, NavigableString):
-                if type(node) is NavigableString and (text := str(node)).strip():
+                if type(node) is not NavigableString:
+                    continue
+                text = str(node)
+                if text.strip():
                     self._parts.append(text)
                     if in_link:
                         self._link_chars += len(" ".join(text.split()))
+                elif self._parts:  # "<a>sacked</a> <b>last</b>": the space between is a space
+                    self._parts.append(" ")
                 continue
             if not isinstance(node, Tag):
                 continue
@@ -143,6 +150,8 @@ class Layout:
                 self._parts.append("\n")
                 continue
             if tag in _SKIP_TAGS or _hidden(node):
+                if tag in _BLOCK_TAGS and self._parts:  # a skipped block still breaks the line
+                    self._parts.append("\n")
                 continue
             index = len(self.tags)
             if self._add_element(node, tag, parent):
@@ -185,6 +194,10 @@ class Layout:
         if dated:
             value = node.get("datetime") or node.get("content") or node.get("title") or ""
             self.dated[index] = value.strip() if isinstance(value, str) else ""
+            if not self.dated[index]:
+                # Parts of a date in elements of their own ("<span>Apr</span><span>04</span>
+                # <span>2013</span>") are fields, read apart.
+                self.dated_text[index] = node.get_text(" ", strip=True)[:_DATE_TEXT_CHARS]
         return tag in _BLOCK_TAGS or kind != 0 or positive or dated
 
 

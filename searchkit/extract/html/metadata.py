@@ -142,12 +142,28 @@ class Page:
         return urljoin(self.url, href) if href else ""
 
     def site_name(self) -> str:
-        publisher = _names(self.main_value("publisher"))
+        publisher = _names(self._publisher())
         fallback = _clean(publisher[0]) if publisher else ""
         name = self.first_meta("og:site_name") or fallback or self.first_meta("application-name")
         if "://" in name:  # some sites put their address there
             name = (urlsplit(name).hostname or "").removeprefix("www.")
         return name
+
+    def _publisher(self) -> Any:
+        """The article's JSON-LD publisher, a reference ({"@id": ...}) looked up in the graph."""
+        publisher = self.main_value("publisher")
+        if isinstance(publisher, list):
+            publisher = publisher[0] if publisher else None
+        if isinstance(publisher, dict) and "name" not in publisher and "@id" in publisher:
+            found = next((e for e in self.entities if e.get("@id") == publisher["@id"]), None)
+            publisher = found or publisher
+        return publisher
+
+    def publisher_type(self) -> str:
+        """The schema.org type of the article's publisher ("NewsMediaOrganization"), else ""."""
+        publisher = self._publisher()
+        types = _types(publisher) if isinstance(publisher, dict) else []
+        return types[0] if types else ""
 
     def page_type(self) -> str:
         """The JSON-LD type of the article entity, else og:type ("NewsArticle", "article")."""
@@ -155,14 +171,17 @@ class Page:
             return _types(self.main)[0]
         return self.first_meta("og:type")
 
-    def language(self) -> str:
+    def locales(self) -> list[str]:
+        """The language tags the page declares, most specific first ("de-DE", "fr_FR", "en")."""
         candidates = [self.lang, self.first_meta("content-language", "language", "dc.language")]
         candidates += [self.first_meta("og:locale"), self.main_value("inLanguage")]
-        for value in candidates:
-            if isinstance(value, str):
-                code = re.split(r"[-_\s,]", value.strip().lower(), maxsplit=1)[0]
-                if len(code) == 2 and code.isalpha():
-                    return code
+        return [value.strip() for value in candidates if isinstance(value, str) and value.strip()]
+
+    def language(self) -> str:
+        for value in self.locales():
+            code = re.split(r"[-_\s,]", value.lower(), maxsplit=1)[0]
+            if len(code) == 2 and code.isalpha():
+                return code
         return ""
 
     def description(self) -> str:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from ...model import Mention
-from ..dates import date_from_url, find_byline_date, find_dateline, first_date, parse_date
+from ..dates import (
+    announces_update,
+    date_from_url,
+    find_byline_date,
+    find_dateline,
+    first_date,
+    parse_date,
+    writes_day_first,
+)
 from .layout import Layout
 from .main_text import MainText
 from .metadata import Page
@@ -52,7 +61,14 @@ _DATE_SOURCES = (
     "weak meta",
     "any json-ld",
     "main text",
+    "script data",
+    "image url",
 )
+# On social-media pages (a post, a profile) only the page's statements about itself count: a
+# date in the text or in another element belongs to something else (a sidebar, "Joined 2010").
+_SOCIAL_SOURCES = frozenset(("url", "json-ld", "meta", "itemprop", "date element"))
+# An ambiguous slashed date, whose reading depends on the page's locale.
+_AMBIGUOUS = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/\d{4}")
 # The article header runs from the title (looked for this many blocks before the text) or,
 # without a title, from this many blocks before the text.
 _TITLE_DISTANCE = 25
@@ -60,7 +76,11 @@ _HEADER_BLOCKS = 8
 
 
 def published_date(
-    page: Page, layout: Layout, main: MainText, url: str
+    page: Page,
+    layout: Layout,
+    main: MainText,
+    url: str,
+    script_dates: list[tuple[str, str]] = (),
 ) -> tuple[dt.date | None, Mention | None]:
     """The original publication date and the evidence for it.
 
@@ -69,23 +89,51 @@ def published_date(
     and the text, which is what a reader sees and what the gold follows); the article's
     JSON-LD datePublished; published-time meta tags; itemprop=datePublished; a "Published ..."
     line; the text's dateline; any date element; the first date in the page; generic Dublin
-    Core date tags; other JSON-LD entities; the first date in the main text. Modification
-    dates are not used. A UTC timestamp gives way to the page's own statement of the same
-    moment in local time, so that an evening article keeps its local day.
+    Core date tags; other JSON-LD entities; the first date in the main text; dates in the data
+    of the page's scripts (``script_dates``); a date in the address of the page's share image
+    (og:image, uploaded with the article). Modification dates are not used. A UTC timestamp
+    gives way to the page's own statement of the same moment in local time, so that an evening
+    article keeps its local day. Slashed dates are read in the order of the page's locale
+    (``<html lang>``, og:locale, else the language of its text). Social-media pages take their
+    date only from their own statements (URL, structured data, meta tags, the post's date
+    element).
     """
-    for rule, raw, start in _date_candidates(page, layout, main, url):
-        value = date_from_url(raw) if rule == "url" else parse_date(raw)
+    from ..sources import classify_source
+
+    social = classify_source(url or page.url).source_type == "social"
+    order: list[bool] = []  # the page's day order, worked out when a date needs it
+    for rule, raw, start in _date_candidates(page, layout, main, url, script_dates, social):
+        if rule != "url" and not order and _AMBIGUOUS.search(raw):
+            order.append(_writes_day_first(page, main))
+        value = date_from_url(raw) if rule == "url" else parse_date(raw, bool(order and order[0]))
         if value is not None:
             value = _local_day(raw, value, page, layout)
             return value, Mention("date", value.isoformat(), raw, rule, start)
     return None, None
 
 
+def _writes_day_first(page: Page, main: MainText) -> bool:
+    """The page's day order, from its declared locales, else the language of its text."""
+    locales = page.locales()
+    if not locales:
+        from ..language import detect_language
+
+        locales = [detect_language(main.text).value]
+    return writes_day_first(locales)
+
+
 def _date_candidates(
-    page: Page, layout: Layout, main: MainText, url: str
+    page: Page,
+    layout: Layout,
+    main: MainText,
+    url: str,
+    script_dates: list[tuple[str, str]],
+    social: bool,
 ) -> Iterator[tuple[str, str, int]]:
     """(rule, raw text, offset in the main text or -1), most trusted first."""
     for source in _DATE_SOURCES:
+        if social and source not in _SOCIAL_SOURCES:
+            continue
         if source == "url":
             for candidate in dict.fromkeys((url, page.url)):
                 if date_from_url(candidate):
@@ -116,11 +164,37 @@ def _date_candidates(
             if mention := find_dateline(main.text):
                 yield mention.rule, mention.text, mention.start
         elif source == "date element":
-            for value in layout.dated.values():
-                if value:
-                    yield "time[datetime]", value, -1
+            yield from _date_elements(layout, main, social)
+        elif source == "image url":
+            for key in ("og:image", "twitter:image", "og:image:url"):
+                for value in page.meta.get(key, ()):
+                    if date_from_url(value):
+                        yield "url", value, -1
+        elif source == "script data":
+            for key, value in script_dates:
+                yield f"script data {key}", value, -1
         else:
             yield from _text_dates(layout, main, whole_page=source == "page text")
+
+
+def _date_elements(layout: Layout, main: MainText, social: bool) -> Iterator[tuple[str, str, int]]:
+    """Dates of the elements that may state one: their machine-readable value, else their text.
+
+    An element announced as a change by the text just before it ("last edited: <span>...") is
+    left out.
+    """
+    label_before = {}
+    for before, block in zip(layout.blocks, layout.blocks[1:], strict=False):
+        label_before.setdefault(block.owner, before.text[-40:])
+    for index, value in layout.dated.items():
+        if social and not layout.inside(index, main.container):
+            continue  # on a social page, only the post's own date element
+        if announces_update(label_before.get(index, "")):
+            continue
+        if value:
+            yield "time[datetime]", value, -1
+        elif span := first_date(layout.dated_text.get(index, "")):
+            yield "date element", layout.dated_text[index][span.start : span.end], -1
 
 
 def _header_dates(layout: Layout, main: MainText) -> Iterator[tuple[str, str, int]]:
@@ -147,7 +221,9 @@ def _header_dates(layout: Layout, main: MainText) -> Iterator[tuple[str, str, in
     header = [
         layout.blocks[n]
         for n in numbers
-        if 0 <= n < len(layout.blocks) and (n not in output or layout.blocks[n].chars <= 60)
+        if 0 <= n < len(layout.blocks)
+        and (n not in output or layout.blocks[n].chars <= 60)
+        and not (n > 0 and announces_update(layout.blocks[n - 1].text))  # "edited: <span>"
     ]
     for block in header:
         for index in layout.ancestors(block.owner):
@@ -165,12 +241,15 @@ def _header_dates(layout: Layout, main: MainText) -> Iterator[tuple[str, str, in
 def _text_dates(layout: Layout, main: MainText, whole_page: bool) -> Iterator[tuple[str, str, int]]:
     """The first date written in the main text's element, or anywhere in the page."""
     rule = "page text" if whole_page else "main text"
+    before = ""
     for block in layout.blocks:
         if not whole_page and not layout.inside(block.owner, main.container):
             continue
-        if span := first_date(block.text):
+        span = first_date(block.text)
+        if span and not (span.start == 0 and announces_update(before)):  # "edited: <span>"
             yield rule, block.text[span.start : span.end], -1
             return
+        before = block.text
 
 
 def _local_day(raw: str, day: dt.date, page: Page, layout: Layout) -> dt.date:

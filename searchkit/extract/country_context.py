@@ -23,6 +23,8 @@ _WORD_AFTER = re.compile(r"[ \t]([\w'’.-]+)")
 _NEXT_WORD = re.compile(r"(?:['’]s)?[ \t]+([\w'’.-]+)")
 _GEORGIA = "Georgia"  # the one country name that is also a US state
 _TURKEY = "Turkey"  # the one country name that is also a dish
+#: Countries whose mention beside "Georgia" makes it the country, whatever else is named.
+_GEORGIA_NEIGHBOURS = frozenset(["RU", "UA", "AM", "AZ", "TR", "BY", "MD", "KZ", "IR"])
 
 # A dateline at the start of a story: one to three places ("KYIV", "WIGAN, England",
 # "Rio de Janeiro"), then a date or the agency in brackets ("Aug 31", "1996-08-31",
@@ -265,13 +267,18 @@ class Context:
         return mentions
 
     def _drop_us_state(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        """Drop a bare "Georgia" in a text about the US state (another state, a Georgia
-        city or US politics named, and nothing that points to the country: Tbilisi,
-        Georgian, Abkhazia), unless it is listed with other countries."""
+        """Drop a bare "Georgia" in a text about the US state (the US, another state, a
+        Georgia city or US politics named, and nothing that points to the country: Tbilisi,
+        Georgian, Abkhazia, Russia or another neighbour), unless it is listed with other
+        countries."""
         if not any(m.text == _GEORGIA for m in mentions):
             return mentions
-        country = any(m.value == "GE" and m.text != _GEORGIA for m in mentions)
-        if country or self.country_evidence.search(text) or not self.us_evidence.search(text):
+        country = any(
+            (m.value == "GE" and m.text != _GEORGIA) or m.value in _GEORGIA_NEIGHBOURS
+            for m in mentions
+        )
+        us = any(m.value == "US" for m in mentions) or self.us_evidence.search(text)
+        if country or self.country_evidence.search(text) or not us:
             return mentions
         return [
             m for i, m in enumerate(mentions) if m.text != _GEORGIA or _listed(text, mentions, i)

@@ -24,6 +24,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 
 from .facet_files import mask_from_docnums
+from .query_tree import DocumentSet
 from .ranking import rsj_idf
 from .whoosh_internals import field_b, posting_blocks
 
@@ -121,6 +122,8 @@ class QueryEvaluation:
             return ((1 << size) - 1) & ~self._evaluate(q.query, offset, size)
         if kind is wq.Every and not q.fieldname:
             return (1 << size) - 1
+        if kind is DocumentSet:
+            return (q.mask >> offset) & ((1 << size) - 1)
         if isinstance(q, type(wq.NullQuery)):
             return 0
         raise _Unsupported(kind.__name__)
@@ -143,6 +146,8 @@ class QueryEvaluation:
                 self._scored_terms(sub, boost, context, out)
         elif kind is wq.AndNot:
             self._scored_terms(q.a, boost, context & self._mask_of(q), out)
+        elif kind is DocumentSet and not q.mask:
+            pass  # matches nothing, so adds to no score
         elif not (kind is wq.Not or isinstance(q, type(wq.NullQuery))):
             raise _Unsupported(kind.__name__)
 

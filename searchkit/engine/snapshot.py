@@ -40,6 +40,22 @@ class _MaskFilter(DocIdSet):
         return True
 
 
+def _unscored(allowed: int, ranked: set[int], count: int) -> list[tuple[int, float]]:
+    """The first ``count`` documents of ``allowed`` not in ``ranked``, with score 0."""
+    out: list[tuple[int, float]] = []
+    bits = allowed.to_bytes((allowed.bit_length() + 7) // 8, "little")
+    for i, byte in enumerate(bits):
+        while byte and len(out) < count:
+            low = byte & -byte
+            n = i * 8 + low.bit_length() - 1
+            byte ^= low
+            if n not in ranked:
+                out.append((n, 0.0))
+        if len(out) >= count:
+            break
+    return out
+
+
 class Snapshot:
     """A Whoosh searcher over the newest commit, with what a search reads from it."""
 
@@ -114,15 +130,19 @@ class Snapshot:
     ) -> list[tuple[int, float]]:
         """The ``count`` best documents of ``allowed``, best first, with their scores."""
         ranked = evaluation.top(allowed, count)
-        if ranked is not None:
-            return ranked
-        # Always the bitmap as the allow-list: the hits are then exactly among the counted
-        # documents, even where Whoosh's matchers disagree (AndNot keeps documents holding
-        # the excluded word; tests/test_query_evaluation.py).
-        results = self._searcher.search(
-            parsed.query, limit=count, filter=_MaskFilter(allowed, self.size)
-        )
-        return [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        if ranked is None:
+            # Always the bitmap as the allow-list: the hits are then exactly among the counted
+            # documents, even where Whoosh's matchers disagree (AndNot keeps documents holding
+            # the excluded word; tests/test_query_evaluation.py).
+            results = self._searcher.search(
+                parsed.query, limit=count, filter=_MaskFilter(allowed, self.size)
+            )
+            ranked = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        if len(ranked) < count:
+            # Documents matched through NOT alone hold no scored term: they follow, with
+            # score 0, in document order, so that the hits agree with the total.
+            ranked += _unscored(allowed, {n for n, _ in ranked}, count - len(ranked))
+        return ranked
 
     # -- documents -------------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ class SearchContext:
         else:
             matched, evaluation = snapshot.evaluate(parsed)
             matched &= table.live
-        notices: list[str] = []
+        notices = list(parsed.notices)
         selected = {
             name: self.resolve_values(self.registry[name], values, notices)
             for name, values in request.filters.items()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
@@ -195,6 +195,38 @@ class Snapshot:
             for term in reader.terms_within(fieldname, terms[0], max_edits, prefix=1):
                 out.append((fieldname, term, reader.doc_frequency(fieldname, term)))
         return out
+
+    def word_frequencies(self, words: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+        """word -> (body field, term, document frequency) for the words whose term some
+        document's body holds, in the language where it is most frequent (stop words are
+        left out: they are not indexed)."""
+        reader = self._searcher.reader()
+        words = list(words)
+        out: dict[str, tuple[str, str, int]] = {}
+        for lang in self.languages:
+            analyzer = text_analyzer(lang, self.settings.stemming)
+            fieldname = f"body_{lang}"
+            for word in words:
+                terms = [t.text for t in analyzer(word)]
+                frequency = reader.doc_frequency(fieldname, terms[0]) if terms else 0
+                if frequency > out.get(word, ("", "", 0))[2]:
+                    out[word] = (fieldname, terms[0], frequency)
+        return out
+
+    def written_forms(self, fieldname: str, term: str, documents: int = 3) -> Counter[str]:
+        """How often each word the field's analyzer turns into ``term`` is written in the
+        first ``documents`` documents holding it ("instructors": 3, "instructor": 1)."""
+        counts: Counter[str] = Counter()
+        matcher = self._searcher.reader().postings(fieldname, term)
+        analyzer = self._searcher.schema[fieldname].analyzer
+        for _ in range(documents):
+            if not matcher.is_active():
+                break
+            body = self._searcher.stored_fields(matcher.id()).get("body") or ""
+            tokens = analyzer(body[:200_000], chars=True, removestops=False)
+            counts.update(body[t.startchar : t.endchar].lower() for t in tokens if t.text == term)
+            matcher.next()
+        return counts
 
     def surface_forms(self, fieldname: str, term: str) -> list[str]:
         """The words of one document holding ``term`` that the field's analyzer turns into

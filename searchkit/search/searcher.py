@@ -7,7 +7,6 @@ read from the index comes through the engine's ``Snapshot``.
 
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from collections.abc import Sequence
@@ -15,12 +14,15 @@ from collections.abc import Sequence
 from .. import model
 from ..engine.snapshot import Snapshot
 from ..registry import FacetRegistry, FacetSpec
+from . import spelling
 from .facets import FacetTable, facet_result
 from .query import parse_query
 from .request import SearchRequest
 from .snippets import clean_text, make_snippet
 
 MAX_CORRECTIONS = 3
+#: Index terms two edits away whose written forms are read, the most frequent first.
+MAX_FAR_TERMS = 10
 
 
 class SearchContext:
@@ -181,11 +183,14 @@ class SearchContext:
     # -- spelling ---------------------------------------------------------------------------
 
     def suggest(self, text: str, words: Sequence[str]) -> str | None:
-        """The query with each word the index does not know replaced by its best correction."""
+        """The query with each word the index does not know replaced by its best correction
+        (none for long queries: pasted text, not typed words)."""
+        if not spelling.should_suggest(text):
+            return None
         suggestion = text
         changed = False
         unknown = [w for w in words if not self.snapshot.is_known(w)]
-        for word in unknown[:MAX_CORRECTIONS]:  # each correction scans the vocabulary
+        for word in unknown[:MAX_CORRECTIONS]:  # each correction reads the vocabulary
             best = self._correction(word)
             if best and best != word.lower():
                 pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
@@ -198,17 +203,35 @@ class SearchContext:
         return suggestion if changed else None
 
     def _correction(self, word: str) -> str | None:
-        """The most frequent indexed word within two edits of ``word``, as it is written in
-        a document ("instrutors" -> "instructors"), not as its stem ("instructor")."""
-        best: tuple[int, str, str] | None = None
-        for fieldname, term, freq in self.snapshot.terms_near(word, 2):
-            if best is None or freq > best[0]:
-                best = (freq, fieldname, term)
-        if best is None:
-            return None
-        _, fieldname, term = best
-        forms = self.snapshot.surface_forms(fieldname, term)
-        return difflib.get_close_matches(word.lower(), forms, n=1, cutoff=0)[0] if forms else term
+        """The indexed word closest to ``word`` (fewest edits, then the most frequent), as
+        documents write it ("instrutors" -> "instructors", not the term "instructor")."""
+        typed = word.lower()
+        # One edit away: the strings whose term the index holds, and how those terms are
+        # written in a few documents.
+        near = self.snapshot.word_frequencies(spelling.edits1(typed))
+        candidates = self._written(near.values())
+        for form, (_, _, frequency) in near.items():
+            # A string never seen written (a rare form, or no word at all) ranks last.
+            candidates.setdefault(form, frequency / 1000)
+        best = spelling.best_correction(typed, candidates)
+        if best is None or spelling.distance(typed, best) > 1:
+            # Two edits: the index's terms within two edits of the word's own term.
+            far = sorted(self.snapshot.terms_near(word, 2), key=lambda c: -c[2])
+            for form, frequency in self._written(far[:MAX_FAR_TERMS]).items():
+                candidates[form] = max(candidates.get(form, 0.0), frequency)
+            best = spelling.best_correction(typed, candidates)
+        return best
+
+    def _written(self, terms) -> dict[str, float]:
+        """Written forms of (field, term, document frequency) triples, each with its
+        share of the term's frequency."""
+        out: dict[str, float] = {}
+        for fieldname, term, frequency in set(terms):
+            counts = self.snapshot.written_forms(fieldname, term)
+            total = sum(counts.values())
+            for form, n in counts.items():
+                out[form] = max(out.get(form, 0.0), frequency * n / total)
+        return out
 
     # -- documents --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ object leaves this module except inside a ``ParsedQuery``, which only the snapsh
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections import Counter
@@ -151,6 +152,11 @@ class Snapshot:
 
     def docnum(self, doc_id: str) -> int | None:
         return self._searcher.document_number(id=doc_id)
+
+    def record_of(self, docnum: int) -> int | None:
+        """The record number of a document of a JSON Lines or JSON file (None otherwise)."""
+        extra = self._searcher.stored_fields(docnum).get("extra")
+        return json.loads(extra or "{}").get("record")
 
     def docnums_of_path(self, path: str) -> list[int]:
         """The documents of one source file, in record order."""

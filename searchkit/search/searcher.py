@@ -239,21 +239,53 @@ class SearchContext:
         return self.snapshot.document(self.docnum(doc_id))
 
     def docnum(self, doc_id: str) -> int:
-        """The document with this id, or the first document of this file path."""
-        import os
+        """The document with this id, or of this file path: FILE for a file of one
+        document, FILE:N (as ``search`` prints it) for record N of a JSON Lines file."""
+        from ..errors import DocumentNotFoundError
 
         docnum = self.snapshot.docnum(doc_id)
-        if docnum is None:
-            path = os.path.abspath(doc_id) if os.path.exists(doc_id) else doc_id
-            found = self.snapshot.docnums_of_path(path)
-            docnum = found[0] if found else None
-        if docnum is None:
-            from ..errors import DocumentNotFoundError
-
+        if docnum is not None:
+            return docnum
+        found = self._docnums_of_file(doc_id)
+        if len(found) > 1:
             raise DocumentNotFoundError(
-                f"no document with id {doc_id!r}: ids are shown by `searchkit search`"
+                f"{doc_id} holds {len(found):,} records: pick one with `searchkit show "
+                f"{doc_id}:N`, N being the record's line as `searchkit search` prints it"
             )
-        return docnum
+        if found:
+            return found[0]
+        path, colon, number = doc_id.rpartition(":")
+        found = self._docnums_of_file(path) if colon and number.isdigit() else []
+        if found:
+            docnum = self._record(found, int(number))
+            if docnum is None:
+                raise DocumentNotFoundError(
+                    f"{path} has no record {number}: it holds {len(found):,}, numbered by "
+                    "line as `searchkit search` prints them"
+                )
+            return docnum
+        raise DocumentNotFoundError(
+            f"no document with id {doc_id!r}: ids are shown by `searchkit search`"
+        )
+
+    def _docnums_of_file(self, path: str) -> list[int]:
+        """The documents of a file, given as indexed, relative or through a symlink."""
+        import os
+        from pathlib import Path
+
+        forms = (path, str(Path(path).absolute()), os.path.abspath(path), os.path.realpath(path))
+        for form in dict.fromkeys(forms):
+            found = self.snapshot.docnums_of_path(form)
+            if found:
+                return found
+        return []
+
+    def _record(self, docnums: list[int], record: int) -> int | None:
+        """The document of ``docnums`` (one file's) that is its record ``record``."""
+        guess = record - 1  # records are numbered by line, and most files have no gaps
+        if 0 <= guess < len(docnums) and self.snapshot.record_of(docnums[guess]) == record:
+            return docnums[guess]
+        return next((n for n in docnums if self.snapshot.record_of(n) == record), None)
 
     def similar(self, doc_id: str, limit: int) -> list[model.Hit]:
         """Documents sharing the most distinctive terms of the given one."""

@@ -22,12 +22,15 @@ def date_bounds(
     latest = dt.date(dt.date.today().year + 1, 12, 31)  # nothing is dated later
     first = dt.date(MIN_YEAR, 1, 1) if start in OPEN_ENDS else parse_date(start)
     last = latest if end in OPEN_ENDS else parse_date(end, end=True)
-    if first > last:
+    if first > last and start not in OPEN_ENDS and end not in OPEN_ENDS:
         raise ValueError("the range is reversed, write the earlier date first")
     if startexcl and start not in OPEN_ENDS:
         first = parse_date(start, end=True) + dt.timedelta(days=1)
     if endexcl and end not in OPEN_ENDS:
-        last = parse_date(end) - dt.timedelta(days=1)
+        end_first = parse_date(end)
+        if end_first == dt.date.min:
+            return dt.date.max, dt.date.min  # nothing comes before the first day
+        last = end_first - dt.timedelta(days=1)
     return first, min(last, latest)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -233,6 +234,19 @@ class Snapshot:
             counts.update(body[t.startchar : t.endchar].lower() for t in tokens if t.text == term)
             matcher.next()
         return counts
+
+    def is_written(self, fieldname: str, term: str, word: str, documents: int = 30) -> bool:
+        """Whether ``word`` (which the field's analyzer turns into ``term``) is written in
+        one of the first ``documents`` documents holding ``term``."""
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        matcher = self._searcher.reader().postings(fieldname, term)
+        for _ in range(documents):
+            if not matcher.is_active():
+                break
+            if pattern.search(self._searcher.stored_fields(matcher.id()).get("body") or ""):
+                return True
+            matcher.next()
+        return False
 
     def surface_forms(self, fieldname: str, term: str) -> list[str]:
         """The words of one document holding ``term`` that the field's analyzer turns into

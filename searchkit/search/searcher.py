@@ -23,6 +23,8 @@ from .snippets import clean_text, make_snippet
 MAX_CORRECTIONS = 3
 #: Index terms two edits away whose written forms are read, the most frequent first.
 MAX_FAR_TERMS = 10
+#: Strings one edit away, not among the written forms read, that are looked for in documents.
+MAX_UNSEEN_FORMS = 10
 
 
 class SearchContext:
@@ -210,9 +212,12 @@ class SearchContext:
         # written in a few documents.
         near = self.snapshot.word_frequencies(spelling.edits1(typed))
         candidates = self._written(near.values())
-        for form, (_, _, frequency) in near.items():
-            # A string never seen written (a rare form, or no word at all) ranks last.
-            candidates.setdefault(form, frequency / 1000)
+        # Strings not among those forms may be rarer forms, or no word at all ("timees"
+        # turns into "time" too): kept, below the forms seen, if some document writes them.
+        unseen = sorted((v[2], f, v) for f, v in near.items() if f not in candidates)
+        for frequency, form, (fieldname, term, _) in unseen[::-1][:MAX_UNSEEN_FORMS]:
+            if self.snapshot.is_written(fieldname, term, form):
+                candidates[form] = frequency / 1000
         best = spelling.best_correction(typed, candidates)
         if best is None or spelling.distance(typed, best) > 1:
             # Two edits: the index's terms within two edits of the word's own term.

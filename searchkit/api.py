@@ -289,7 +289,8 @@ class Index:
         ).facets
 
     def get(self, doc_id: str) -> model.Document:
-        """The stored document with this id (or the first document of this file path)."""
+        """The stored document with this id, or of this file path: ``FILE`` for a file of
+        one document, ``FILE:N`` (as hits print it) for record N of a JSON Lines file."""
         return self._context().document(doc_id)
 
     def documents(self) -> Iterator[model.Document]:

@@ -188,22 +188,4 @@ class QueryEvaluation:
                             s = bm25(idf, weights[i], length, avgfl, b, k1) * boost
                             scores[g] = scores.get(g, 0.0) + s
         best = heapq.nsmallest(k, ((-s, n) for n, s in scores.items()))
-        ranked = [(n, -negated) for negated, n in best]
-        if len(ranked) < k and len(scores) < allowed.bit_count():
-            # Documents matched only by parts that add no score (NOT, a declared facet's
-            # value) are hits too: after the scored ones, in document order.
-            for n in _bits(allowed):
-                if n not in scores:
-                    ranked.append((n, 0.0))
-                    if len(ranked) == k:
-                        break
-        return ranked
-
-
-def _bits(mask: int):
-    """The set bits of ``mask``, ascending, lazily."""
-    for i, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
-        while byte:
-            low = byte & -byte
-            yield (i << 3) + low.bit_length() - 1
-            byte ^= low
+        return [(n, -negated) for negated, n in best]

@@ -11,7 +11,6 @@ a ``DocumentSet`` of the documents holding the value.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from dataclasses import dataclass
 
@@ -21,8 +20,9 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, OrGroup, QueryParser
 from whoosh.qparser.plugins import SingleQuotePlugin
 
 from ..errors import QuerySyntaxError, UsageError
-from ..registry import DATE, MIN_YEAR, NAMES, FacetRegistry, month_end, parse_date
+from ..registry import DATE, NAMES, FacetRegistry
 from .analysis import TOKEN_PATTERN, name_analyzer, text_analyzer
+from .date_query import date_query
 from .whoosh_internals import expansions
 
 MAX_TERMS = 256
@@ -37,11 +37,13 @@ TITLE_BOOST = 2.0
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """An engine query plus the words to highlight and to check for spelling."""
+    """An engine query plus the words to highlight and to check for spelling, and notices
+    for the filters of the query that cannot select anything (``date:soon``)."""
 
     query: query.Query
     words: tuple[str, ...]
     match_all: bool
+    notices: tuple[str, ...] = ()
 
 
 class DocumentSet(query.Query):
@@ -127,12 +129,27 @@ class _Rewriter:
     not in another: each language's tree drops its own stop words.
     """
 
-    def __init__(self, stemming: bool, registry: FacetRegistry, reader=None, facet_mask=None):
+    def __init__(
+        self,
+        languages: tuple[str, ...],
+        stemming: bool,
+        registry: FacetRegistry,
+        reader=None,
+        facet_mask=None,
+    ):
+        self.languages = languages
         self.stemming = stemming
         self.registry = registry
         self.reader = reader
         self.facet_mask = facet_mask
         self.words: list[str] = []
+        self.notices: list[str] = []
+
+    def nothing(self, leaf: str, reason: str) -> query.Query:
+        """A filter that cannot select anything matches nothing, and says why: Whoosh's And
+        would drop a NullQuery, leaving the other words unfiltered."""
+        self.notices.append(f"{leaf} matches nothing: {reason}")
+        return DocumentSet(0, leaf)
 
     def analyze(self, text: str, lang: str) -> list[str]:
         return [t.text for t in text_analyzer(lang, self.stemming)(text) if t.text]
@@ -184,9 +201,11 @@ class _Rewriter:
         if spec is None:
             return query.NullQuery
         if spec.kind == DATE:
-            if isinstance(q, query.TermRange):
-                return _date_range(q.start, q.end)
-            return _date_term(getattr(q, "text", ""))
+            try:
+                days = date_query(q)
+            except ValueError as exc:
+                return self.nothing(_leaf_text(q), str(exc))
+            return DocumentSet(0, _leaf_text(q)) if days is None else days
         value = " ".join(q.words) if isinstance(q, query.Phrase) else getattr(q, "text", "")
         if spec.matched_as == NAMES:  # any of a name's words, as a phrase: actor:Macron
             tokens = [t.text for t in name_analyzer()(value)]
@@ -202,8 +221,8 @@ class _Rewriter:
             # Codes and names resolve to their value (France -> FR); names that need the
             # index's values to resolve (outlets) are matched as typed.
             values = spec.resolve(value, ()) or [value]
-        except UsageError:
-            return query.NullQuery
+        except UsageError as exc:
+            return self.nothing(f"{spec.name}:{value}", str(exc))
         terms = [query.Term(spec.field, v.lower()) for v in values]
         if not terms:
             return query.NullQuery
@@ -235,8 +254,20 @@ class _Rewriter:
                 return self.text_leaf(q, lang)
             return self.facet_leaf(q)
         if isinstance(q, query.Not):
-            return query.Not(self.rewrite(q.query, lang))
+            return self.negate(q.query)
         rewritten = q.apply(lambda child: self.rewrite(child, lang))
+        if isinstance(rewritten, query.Or):
+            # "russia -putin" with --any: a negated clause excludes, as in Lucene, rather
+            # than adding every document without the word.
+            negated = [c.query for c in rewritten.subqueries if isinstance(c, query.Not)]
+            rest = [
+                c
+                for c in rewritten.subqueries
+                if not isinstance(c, query.Not) and c is not query.NullQuery
+            ]
+            excluded = _any_of(negated)
+            if excluded is not None and rest:
+                return query.AndNot(query.Or(rest, boost=rewritten.boost), excluded)
         if isinstance(rewritten, query.And):
             # "* ukraine": everything AND ukraine is ukraine (Whoosh would keep only "*").
             rest = [c for c in rewritten.subqueries if not isinstance(c, query.Every)]
@@ -244,45 +275,28 @@ class _Rewriter:
                 return query.And(rest, boost=rewritten.boost)
         return rewritten
 
-
-def _date_term(value: str) -> query.Query:
-    try:
-        return _published_between(parse_date(value), parse_date(value, end=True))
-    except ValueError:
-        return query.NullQuery
-
-
-def _date_range(start: str | None, end: str | None) -> query.Query:
-    try:
-        first = parse_date(start) if start else dt.date(MIN_YEAR, 1, 1)
-        last = parse_date(end, end=True) if end else dt.date(dt.date.today().year + 1, 12, 31)
-        last = min(last, dt.date(dt.date.today().year + 1, 12, 31))  # nothing is dated later
-    except ValueError:
-        return query.NullQuery
-    return _published_between(first, last)
+    def negate(self, q: query.Query) -> query.Query:
+        """NOT q: every document except those matching q in any language. Negating per
+        language would keep a document for matching nothing in the other languages."""
+        excluded = _any_of(self.rewrite(q, lang) for lang in self.languages)
+        return query.Every() if excluded is None else query.Not(excluded)
 
 
-def _published_between(first: dt.date, last: dt.date) -> query.Query:
-    """Documents published in [first, last], as year, month and day key terms.
+def _any_of(queries) -> query.Query | None:
+    """The OR of ``queries`` without duplicates and empty ones; None if nothing is left."""
+    kept = list(dict.fromkeys(q.normalize() for q in queries))
+    kept = [q for q in kept if q is not query.NullQuery]
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else query.Or(kept)
 
-    Whoosh expands a DateRange on the DATETIME field into hundreds of numeric terms (slow);
-    whole years and months become one term each, and only the ragged edges go day by day.
-    """
-    terms: list[query.Query] = []
-    day = first
-    while day <= last:
-        year_end = dt.date(day.year, 12, 31)
-        last_of_month = month_end(day)
-        if day.month == 1 and day.day == 1 and year_end <= last:
-            terms.append(query.Term("year", f"{day:%Y}"))
-            day = year_end + dt.timedelta(days=1)
-        elif day.day == 1 and last_of_month <= last:
-            terms.append(query.Term("month", f"{day:%Y-%m}"))
-            day = last_of_month + dt.timedelta(days=1)
-        else:
-            terms.append(query.Term("day", f"{day:%Y-%m-%d}"))
-            day += dt.timedelta(days=1)
-    return terms[0] if len(terms) == 1 else query.Or(terms)
+
+def _leaf_text(q: query.Query) -> str:
+    """A date leaf as the user wrote it, for messages."""
+    if isinstance(q, query.TermRange):
+        opening, closing = "{" if q.startexcl else "[", "}" if q.endexcl else "]"
+        return f"{q.fieldname}:{opening}{q.start or '*'} TO {q.end or '*'}{closing}"
+    return f"{q.field()}:{getattr(q, 'text', '')}"
 
 
 def _check_values(q: query.Query, registry: FacetRegistry) -> None:
@@ -297,12 +311,10 @@ def _check_values(q: query.Query, registry: FacetRegistry) -> None:
             except UsageError as exc:
                 raise QuerySyntaxError(str(exc)) from None
         if field == "date":
-            for value in (text, getattr(leaf, "start", None), getattr(leaf, "end", None)):
-                if value:
-                    try:
-                        parse_date(value)
-                    except ValueError as exc:
-                        raise QuerySyntaxError(str(exc)) from None
+            try:
+                date_query(leaf)
+            except ValueError as exc:
+                raise QuerySyntaxError(f"{_leaf_text(leaf)}: {exc}") from None
 
 
 def _check_limits(parsed: query.Query) -> None:
@@ -354,7 +366,7 @@ def build_query(
     if raw:
         _check_values(parsed, registry)
     _check_limits(parsed)
-    rewriter = _Rewriter(stemming, registry, reader, facet_mask)
+    rewriter = _Rewriter(languages, stemming, registry, reader, facet_mask)
     rewriter.collect_words(parsed)
     per_language = [rewriter.rewrite(parsed, lang).normalize() for lang in languages]
     # Facet-only queries come out the same in every language: keep one copy.
@@ -365,4 +377,9 @@ def build_query(
         rewritten = per_language[0]
     else:
         rewritten = query.Or(per_language)
-    return ParsedQuery(rewritten, tuple(dict.fromkeys(rewriter.words)), False)
+    return ParsedQuery(
+        rewritten,
+        tuple(dict.fromkeys(rewriter.words)),
+        False,
+        tuple(dict.fromkeys(rewriter.notices)),
+    )

@@ -9,10 +9,12 @@ object leaves this module except inside a ``ParsedQuery``, which only the snapsh
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
@@ -38,6 +40,22 @@ class _MaskFilter(DocIdSet):
 
     def __bool__(self):
         return True
+
+
+def _unscored(allowed: int, ranked: set[int], count: int) -> list[tuple[int, float]]:
+    """The first ``count`` documents of ``allowed`` not in ``ranked``, with score 0."""
+    out: list[tuple[int, float]] = []
+    bits = allowed.to_bytes((allowed.bit_length() + 7) // 8, "little")
+    for i, byte in enumerate(bits):
+        while byte and len(out) < count:
+            low = byte & -byte
+            n = i * 8 + low.bit_length() - 1
+            byte ^= low
+            if n not in ranked:
+                out.append((n, 0.0))
+        if len(out) >= count:
+            break
+    return out
 
 
 class Snapshot:
@@ -114,15 +132,19 @@ class Snapshot:
     ) -> list[tuple[int, float]]:
         """The ``count`` best documents of ``allowed``, best first, with their scores."""
         ranked = evaluation.top(allowed, count)
-        if ranked is not None:
-            return ranked
-        # Always the bitmap as the allow-list: the hits are then exactly among the counted
-        # documents, even where Whoosh's matchers disagree (AndNot keeps documents holding
-        # the excluded word; tests/test_query_evaluation.py).
-        results = self._searcher.search(
-            parsed.query, limit=count, filter=_MaskFilter(allowed, self.size)
-        )
-        return [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        if ranked is None:
+            # Always the bitmap as the allow-list: the hits are then exactly among the counted
+            # documents, even where Whoosh's matchers disagree (AndNot keeps documents holding
+            # the excluded word; tests/test_query_evaluation.py).
+            results = self._searcher.search(
+                parsed.query, limit=count, filter=_MaskFilter(allowed, self.size)
+            )
+            ranked = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        if len(ranked) < count:
+            # Documents matched through NOT alone hold no scored term: they follow, with
+            # score 0, in document order, so that the hits agree with the total.
+            ranked += _unscored(allowed, {n for n, _ in ranked}, count - len(ranked))
+        return ranked
 
     # -- documents -------------------------------------------------------------------------
 
@@ -131,6 +153,11 @@ class Snapshot:
 
     def docnum(self, doc_id: str) -> int | None:
         return self._searcher.document_number(id=doc_id)
+
+    def record_of(self, docnum: int) -> int | None:
+        """The record number of a document of a JSON Lines or JSON file (None otherwise)."""
+        extra = self._searcher.stored_fields(docnum).get("extra")
+        return json.loads(extra or "{}").get("record")
 
     def docnums_of_path(self, path: str) -> list[int]:
         """The documents of one source file, in record order."""
@@ -175,6 +202,51 @@ class Snapshot:
             for term in reader.terms_within(fieldname, terms[0], max_edits, prefix=1):
                 out.append((fieldname, term, reader.doc_frequency(fieldname, term)))
         return out
+
+    def word_frequencies(self, words: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+        """word -> (body field, term, document frequency) for the words whose term some
+        document's body holds, in the language where it is most frequent (stop words are
+        left out: they are not indexed)."""
+        reader = self._searcher.reader()
+        words = list(words)
+        out: dict[str, tuple[str, str, int]] = {}
+        for lang in self.languages:
+            analyzer = text_analyzer(lang, self.settings.stemming)
+            fieldname = f"body_{lang}"
+            for word in words:
+                terms = [t.text for t in analyzer(word)]
+                frequency = reader.doc_frequency(fieldname, terms[0]) if terms else 0
+                if frequency > out.get(word, ("", "", 0))[2]:
+                    out[word] = (fieldname, terms[0], frequency)
+        return out
+
+    def written_forms(self, fieldname: str, term: str, documents: int = 3) -> Counter[str]:
+        """How often each word the field's analyzer turns into ``term`` is written in the
+        first ``documents`` documents holding it ("instructors": 3, "instructor": 1)."""
+        counts: Counter[str] = Counter()
+        matcher = self._searcher.reader().postings(fieldname, term)
+        analyzer = self._searcher.schema[fieldname].analyzer
+        for _ in range(documents):
+            if not matcher.is_active():
+                break
+            body = self._searcher.stored_fields(matcher.id()).get("body") or ""
+            tokens = analyzer(body[:200_000], chars=True, removestops=False)
+            counts.update(body[t.startchar : t.endchar].lower() for t in tokens if t.text == term)
+            matcher.next()
+        return counts
+
+    def is_written(self, fieldname: str, term: str, word: str, documents: int = 30) -> bool:
+        """Whether ``word`` (which the field's analyzer turns into ``term``) is written in
+        one of the first ``documents`` documents holding ``term``."""
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        matcher = self._searcher.reader().postings(fieldname, term)
+        for _ in range(documents):
+            if not matcher.is_active():
+                break
+            if pattern.search(self._searcher.stored_fields(matcher.id()).get("body") or ""):
+                return True
+            matcher.next()
+        return False
 
     def surface_forms(self, fieldname: str, term: str) -> list[str]:
         """The words of one document holding ``term`` that the field's analyzer turns into

@@ -1,9 +1,9 @@
 """The query language: what a user types, made safe and handed to the engine.
 
-Syntax: words, "phrases", AND / OR / NOT and parentheses, field:value (title, body, and
-every facet of the index's registry: actor, country, source_type, language, source, date,
-and the facets declared in searchkit.toml), prefix* and wild?cards, fuzzy~ (or fuzzy~2),
-boosts^2, and date ranges (date:[2024-01 TO 2024-03-15]).
+Syntax: words, "phrases", AND / OR / NOT (or -word) and parentheses, field:value (title,
+body, and every facet of the index's registry: actor, country, source_type, language, source,
+date, and the facets declared in searchkit.toml), prefix* and wild?cards, fuzzy~ (or fuzzy~2),
+boosts^2, and date ranges (date:[2024-01 TO 2024-03-15], open-ended date:[2024-01 TO *]).
 
 Two modes. The safe mode (the default) never fails on what people paste: unbalanced quotes
 and parentheses, stray colons, unknown field names and lone operators are neutralised, and a
@@ -101,6 +101,27 @@ def _normalise_fields(text: str, raw: bool, aliases: dict[str, str]) -> str:
     return "".join(chars)
 
 
+#: "-word", "-\"a phrase\"", "-field:value", "-(a OR b)" at the start of a term; not "U.S.-led"
+#: or "-5".
+_MINUS = re.compile(r'(?:^|(?<=[\s(]))-(?=[^\W\d_]|["(])')
+
+
+def _minus_as_not(text: str) -> str:
+    """A leading minus excludes, as in most engines: "russia -putin" is "russia NOT putin";
+    "NOT NOT x" is x."""
+    # Phrases keep their quotes but hide their inside: "a -b" is a phrase, not a NOT.
+    protected = re.sub(r'"[^"]*"', lambda m: '"' + "\0" * (len(m.group()) - 2) + '"', text)
+    starts = [m.start() for m in _MINUS.finditer(protected)]
+    for start in reversed(starts):
+        text = text[:start] + "NOT " + text[start + 1 :]
+    # Whoosh's parser fails on "NOT NOT x": two NOTs cancel.
+    protected = re.sub(r'"[^"]*"', lambda m: "\0" * len(m.group()), text)
+    for m in reversed(list(re.finditer(r"(?<![^\s(])NOT(?:\s+NOT)+(?=[\s(]|$)", protected))):
+        kept = "NOT" if m.group().count("NOT") % 2 else ""
+        text = text[: m.start()] + kept + text[m.end() :]
+    return text
+
+
 def _strip_wild_starts(text: str, raw: bool) -> str:
     """Leading wildcards scan the whole vocabulary; the safe mode drops them."""
 
@@ -153,6 +174,7 @@ def _clean(text: str, raw: bool, aliases: dict[str, str]) -> str:
         text = re.sub(r"(?<![\w\"])[~^]|[~^](?![\d.]*(?:\s|$|\)))", " ", text)
     text = _balance_quotes(text, raw)
     text = _balance_parentheses(text, raw)
+    text = _minus_as_not(text)
     text = _normalise_fields(text, raw, aliases)
     text = _strip_wild_starts(text, raw)
     return _check_operators(text, raw)

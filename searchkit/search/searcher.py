@@ -7,7 +7,6 @@ read from the index comes through the engine's ``Snapshot``.
 
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from collections.abc import Sequence
@@ -15,12 +14,17 @@ from collections.abc import Sequence
 from .. import model
 from ..engine.snapshot import Snapshot
 from ..registry import FacetRegistry, FacetSpec
+from . import spelling
 from .facets import FacetTable, facet_result
 from .query import parse_query
 from .request import SearchRequest
 from .snippets import clean_text, make_snippet
 
 MAX_CORRECTIONS = 3
+#: Index terms two edits away whose written forms are read, the most frequent first.
+MAX_FAR_TERMS = 10
+#: Strings one edit away, not among the written forms read, that are looked for in documents.
+MAX_UNSEEN_FORMS = 10
 
 
 class SearchContext:
@@ -81,7 +85,7 @@ class SearchContext:
         else:
             matched, evaluation = snapshot.evaluate(parsed)
             matched &= table.live
-        notices: list[str] = []
+        notices = list(parsed.notices)
         selected = {
             name: self.resolve_values(self.registry[name], values, notices)
             for name, values in request.filters.items()
@@ -181,11 +185,14 @@ class SearchContext:
     # -- spelling ---------------------------------------------------------------------------
 
     def suggest(self, text: str, words: Sequence[str]) -> str | None:
-        """The query with each word the index does not know replaced by its best correction."""
+        """The query with each word the index does not know replaced by its best correction
+        (none for long queries: pasted text, not typed words)."""
+        if not spelling.should_suggest(text):
+            return None
         suggestion = text
         changed = False
         unknown = [w for w in words if not self.snapshot.is_known(w)]
-        for word in unknown[:MAX_CORRECTIONS]:  # each correction scans the vocabulary
+        for word in unknown[:MAX_CORRECTIONS]:  # each correction reads the vocabulary
             best = self._correction(word)
             if best and best != word.lower():
                 pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
@@ -198,17 +205,38 @@ class SearchContext:
         return suggestion if changed else None
 
     def _correction(self, word: str) -> str | None:
-        """The most frequent indexed word within two edits of ``word``, as it is written in
-        a document ("instrutors" -> "instructors"), not as its stem ("instructor")."""
-        best: tuple[int, str, str] | None = None
-        for fieldname, term, freq in self.snapshot.terms_near(word, 2):
-            if best is None or freq > best[0]:
-                best = (freq, fieldname, term)
-        if best is None:
-            return None
-        _, fieldname, term = best
-        forms = self.snapshot.surface_forms(fieldname, term)
-        return difflib.get_close_matches(word.lower(), forms, n=1, cutoff=0)[0] if forms else term
+        """The indexed word closest to ``word`` (fewest edits, then the most frequent), as
+        documents write it ("instrutors" -> "instructors", not the term "instructor")."""
+        typed = word.lower()
+        # One edit away: the strings whose term the index holds, and how those terms are
+        # written in a few documents.
+        near = self.snapshot.word_frequencies(spelling.edits1(typed))
+        candidates = self._written(near.values())
+        # Strings not among those forms may be rarer forms, or no word at all ("timees"
+        # turns into "time" too): kept, below the forms seen, if some document writes them.
+        unseen = sorted((v[2], f, v) for f, v in near.items() if f not in candidates)
+        for frequency, form, (fieldname, term, _) in unseen[::-1][:MAX_UNSEEN_FORMS]:
+            if self.snapshot.is_written(fieldname, term, form):
+                candidates[form] = frequency / 1000
+        best = spelling.best_correction(typed, candidates)
+        if best is None or spelling.distance(typed, best) > 1:
+            # Two edits: the index's terms within two edits of the word's own term.
+            far = sorted(self.snapshot.terms_near(word, 2), key=lambda c: -c[2])
+            for form, frequency in self._written(far[:MAX_FAR_TERMS]).items():
+                candidates[form] = max(candidates.get(form, 0.0), frequency)
+            best = spelling.best_correction(typed, candidates)
+        return best
+
+    def _written(self, terms) -> dict[str, float]:
+        """Written forms of (field, term, document frequency) triples, each with its
+        share of the term's frequency."""
+        out: dict[str, float] = {}
+        for fieldname, term, frequency in set(terms):
+            counts = self.snapshot.written_forms(fieldname, term)
+            total = sum(counts.values())
+            for form, n in counts.items():
+                out[form] = max(out.get(form, 0.0), frequency * n / total)
+        return out
 
     # -- documents --------------------------------------------------------------------------
 
@@ -216,21 +244,53 @@ class SearchContext:
         return self.snapshot.document(self.docnum(doc_id))
 
     def docnum(self, doc_id: str) -> int:
-        """The document with this id, or the first document of this file path."""
-        import os
+        """The document with this id, or of this file path: FILE for a file of one
+        document, FILE:N (as ``search`` prints it) for record N of a JSON Lines file."""
+        from ..errors import DocumentNotFoundError
 
         docnum = self.snapshot.docnum(doc_id)
-        if docnum is None:
-            path = os.path.abspath(doc_id) if os.path.exists(doc_id) else doc_id
-            found = self.snapshot.docnums_of_path(path)
-            docnum = found[0] if found else None
-        if docnum is None:
-            from ..errors import DocumentNotFoundError
-
+        if docnum is not None:
+            return docnum
+        found = self._docnums_of_file(doc_id)
+        if len(found) > 1:
             raise DocumentNotFoundError(
-                f"no document with id {doc_id!r}: ids are shown by `searchkit search`"
+                f"{doc_id} holds {len(found):,} records: pick one with `searchkit show "
+                f"{doc_id}:N`, N being the record's line as `searchkit search` prints it"
             )
-        return docnum
+        if found:
+            return found[0]
+        path, colon, number = doc_id.rpartition(":")
+        found = self._docnums_of_file(path) if colon and number.isdigit() else []
+        if found:
+            docnum = self._record(found, int(number))
+            if docnum is None:
+                raise DocumentNotFoundError(
+                    f"{path} has no record {number}: it holds {len(found):,}, numbered by "
+                    "line as `searchkit search` prints them"
+                )
+            return docnum
+        raise DocumentNotFoundError(
+            f"no document with id {doc_id!r}: ids are shown by `searchkit search`"
+        )
+
+    def _docnums_of_file(self, path: str) -> list[int]:
+        """The documents of a file, given as indexed, relative or through a symlink."""
+        import os
+        from pathlib import Path
+
+        forms = (path, str(Path(path).absolute()), os.path.abspath(path), os.path.realpath(path))
+        for form in dict.fromkeys(forms):
+            found = self.snapshot.docnums_of_path(form)
+            if found:
+                return found
+        return []
+
+    def _record(self, docnums: list[int], record: int) -> int | None:
+        """The document of ``docnums`` (one file's) that is its record ``record``."""
+        guess = record - 1  # records are numbered by line, and most files have no gaps
+        if 0 <= guess < len(docnums) and self.snapshot.record_of(docnums[guess]) == record:
+            return docnums[guess]
+        return next((n for n in docnums if self.snapshot.record_of(n) == record), None)
 
     def similar(self, doc_id: str, limit: int) -> list[model.Hit]:
         """Documents sharing the most distinctive terms of the given one."""

@@ -13,10 +13,10 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import IndexMissingError, SearchkitError
+from ..errors import IndexDamagedError, IndexMissingError, SearchkitError
 from ..model import CheckReport
 from .manifest import MANIFEST_FILE, load_manifest, manifest_from_index, save_manifest
-from .schema import SETTINGS_FILE, read_settings
+from .schema import SETTINGS_FILE, read_settings, settings_from_schema, write_settings
 from .whoosh_internals import INDEX_NAME, commit_filename, commit_generations
 
 FACET_COLUMNS = ("actor", "country", "source_type", "source", "language", "month")
@@ -71,8 +71,12 @@ def check_index(path: Path, repair: bool = False, rebuild=None) -> CheckReport:
         raise IndexMissingError(
             f"no searchkit index at {path}: run `searchkit index PATH` to build one"
         )
+    settings_damaged = False
     try:
         read_settings(path)
+    except IndexDamagedError as exc:
+        problems.append(str(exc))
+        settings_damaged = True
     except SearchkitError as exc:
         problems.append(str(exc))
 
@@ -94,6 +98,9 @@ def check_index(path: Path, repair: bool = False, rebuild=None) -> CheckReport:
     documents = segments = 0
     if opened is not None:
         ix, documents, segments = opened
+        if settings_damaged and repair:
+            write_settings(path, settings_from_schema(ix.schema))
+            repairs.append(f"rewrote {SETTINGS_FILE} from the index's schema")
         generation = ix.latest_generation()
         manifest = load_manifest(path)
         with ix.searcher() as searcher:

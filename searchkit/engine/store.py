@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
+import pickle
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +38,34 @@ def cannot_write(path: Path | str, exc: OSError) -> IndexIOError:
     return IndexIOError(
         f"cannot write to the index at {path} ({exc.strerror or exc}): check its "
         "permissions and free space"
+    )
+
+
+#: What Whoosh raises reading a truncated or missing index file: damage, not an I/O fault.
+_DAMAGE_ERRORS = (FileNotFoundError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+
+
+@contextlib.contextmanager
+def damage_reported(path: Path | str) -> Iterator[None]:
+    """Turn what reading a damaged index raises (a file gone or cut short) into an
+    IndexDamagedError that says how to repair it."""
+    try:
+        yield
+    except _DAMAGE_ERRORS as exc:
+        raise _damaged(path, exc) from None
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:  # a seek past the end of a truncated file
+            raise
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path: Path | str, exc: BaseException) -> IndexDamagedError:
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        detail = f"{detail}: {os.path.basename(exc.filename)}"
+    return IndexDamagedError(
+        f"the index at {path} is damaged ({detail or type(exc).__name__}); run "
+        "`searchkit check --repair`"
     )
 
 

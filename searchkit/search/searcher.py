@@ -221,7 +221,7 @@ class SearchContext:
 
         docnum = self.snapshot.docnum(doc_id)
         if docnum is None:
-            path = os.path.abspath(doc_id) if os.path.exists(doc_id) else doc_id
+            path = os.path.realpath(doc_id) if os.path.exists(doc_id) else doc_id
             found = self.snapshot.docnums_of_path(path)
             docnum = found[0] if found else None
         if docnum is None:

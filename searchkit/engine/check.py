@@ -45,6 +45,10 @@ def _read_commit(path: Path, generation: int):
             for fields in reader.all_stored_fields():
                 json.loads(fields.get("extra") or "{}")  # stored facets decode
                 documents += 1
+            for fieldname in reader.schema.scorable_names():
+                for docnum in range(count):  # the length columns BM25 reads
+                    if reader.doc_field_length(docnum, fieldname) is None:
+                        raise ValueError(f"no length of {fieldname} for document {docnum}")
             for column in FACET_COLUMNS:
                 if reader.has_column(column):
                     values = list(reader.column_reader(column, translate=False))

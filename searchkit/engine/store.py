@@ -20,7 +20,13 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from ..errors import IndexDamagedError, IndexIOError, IndexLockedError, IndexMissingError
+from ..errors import (
+    IndexDamagedError,
+    IndexIOError,
+    IndexLockedError,
+    IndexMissingError,
+    SearchkitError,
+)
 from ..model import Document, Mention
 from ..registry import DEFAULT_REGISTRY, DeclaredFacet, FacetRegistry
 from .analysis import language_field
@@ -47,25 +53,41 @@ _DAMAGE_ERRORS = (FileNotFoundError, EOFError, struct.error, zlib.error, pickle.
 
 @contextlib.contextmanager
 def damage_reported(path: Path | str) -> Iterator[None]:
-    """Turn what reading a damaged index raises (a file gone or cut short) into an
-    IndexDamagedError that says how to repair it."""
+    """Turn what reading a damaged index raises into an IndexDamagedError that says how to
+    repair it. A file cut short makes Whoosh fail in many ways (a bad block tag, a wrong
+    length, a seek past the end); an error that is none of the known ones counts as damage
+    when `check` finds the index unreadable, and is raised as it is otherwise (a bug)."""
     try:
         yield
-    except _DAMAGE_ERRORS as exc:
-        raise _damaged(path, exc) from None
-    except OSError as exc:
-        if exc.errno != errno.EINVAL:  # a seek past the end of a truncated file
+    except (SearchkitError, PermissionError):
+        raise
+    except Exception as exc:
+        known = isinstance(exc, _DAMAGE_ERRORS) or (
+            isinstance(exc, OSError) and exc.errno == errno.EINVAL  # a seek past the end
+        )
+        if not known and not _check_finds_damage(Path(path)):
             raise
         raise _damaged(path, exc) from None
 
 
+def _check_finds_damage(path: Path) -> bool:
+    from .check import check_index
+
+    try:
+        return bool(check_index(path).problems)
+    except Exception:
+        return True
+
+
 def _damaged(path: Path | str, exc: BaseException) -> IndexDamagedError:
-    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    if isinstance(exc, OSError) and exc.filename:
-        detail = f"{detail}: {os.path.basename(exc.filename)}"
+    if isinstance(exc, OSError) and exc.strerror:
+        detail = exc.strerror
+        if exc.filename:
+            detail = f"{detail}: {os.path.basename(exc.filename)}"
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
     return IndexDamagedError(
-        f"the index at {path} is damaged ({detail or type(exc).__name__}); run "
-        "`searchkit check --repair`"
+        f"the index at {path} is damaged ({detail}); run `searchkit check --repair`"
     )
 
 

@@ -35,9 +35,12 @@ from .whoosh_internals import commit_with_segments
 #: Commit after this many documents or seconds, whichever comes first.
 BATCH_DOCUMENTS = 20_000
 BATCH_SECONDS = 60.0
-#: Workers pay off from this many article files, or this many bytes of JSON records.
+#: Workers pay off from this many article files, or this many bytes of JSON records. Measured
+#: with bench/jsonl_jobs.py on the HuffPost sample (CPU critical path, jobs=2 against 1):
+#: 500 records (0.2 MB, one span) 0.94x, 1,000 (0.4 MB) 1.55x, 2,500 (1 MB) 1.92x, 10,000
+#: (3.9 MB) 1.86x. From 384 KB a JSON Lines file makes two spans of at least 128 KB.
 MIN_FILES_FOR_WORKERS = 24
-MIN_BYTES_FOR_WORKERS = 16 << 20
+MIN_BYTES_FOR_WORKERS = 384 << 10
 RECORD_SUFFIXES = JSONL_SUFFIXES | JSON_SUFFIXES
 #: JSON Lines files larger than this are cut into spans that several workers share.
 SPAN_BYTES = 4 << 20
@@ -352,10 +355,10 @@ def _size(path: str) -> int:
 def _jobs_for(sizes: dict[str, int], jobs: int) -> int:
     """Worker processes for this much work: one builder, in this process, for a small update.
 
-    JSON records are cheap to extract, so there the cost is writing postings, and two
-    small segments cost more than one (each term's posting list has a fixed cost per
-    segment); articles (text, HTML) spend most of their time in extraction, which workers
-    share well from a few dozen files on."""
+    A news record costs about 5 ms (language, actors, countries), so workers share a JSON
+    Lines file well once it makes two spans worth a process start each (see
+    MIN_BYTES_FOR_WORKERS); articles (text, HTML) are shared file by file, which pays from a
+    few dozen files on."""
     if jobs <= 1 or not sizes:
         return 1
     records = [p for p in sizes if article_suffix(p) in RECORD_SUFFIXES]

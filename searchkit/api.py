@@ -15,6 +15,7 @@ searcher, opened on the newest committed state of the index.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import threading
@@ -24,7 +25,7 @@ from pathlib import Path
 from . import model
 from .config import ExtractConfig, default_config_path, load_config
 from .engine.schema import SETTINGS_FILE
-from .engine.store import Store, read_declared_facets
+from .engine.store import Store, damage_reported, read_declared_facets
 from .errors import IndexIOError, IndexMissingError, SchemaVersionError, UsageError
 from .registry import FacetRegistry
 from .search.request import SearchRequest, coerce_date, validate
@@ -35,6 +36,31 @@ INDEX_ENV = "SEARCHKIT_INDEX"
 
 def _index_dir(path: str | os.PathLike | None) -> Path:
     return Path(path) if path is not None else default_index_path()
+
+
+def _index_folder(path: str | os.PathLike | None) -> Path:
+    """The index directory, refusing a file where the folder (or one above it) should be."""
+    index_dir = _index_dir(path)
+    for place in (index_dir, *index_dir.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise UsageError(
+                    f"{place} is a file, not a folder: an index is a folder; choose another "
+                    "location for it"
+                )
+            break
+    return index_dir
+
+
+def _reading(method):
+    """Report damage met while reading the index as IndexDamagedError (exit code 6)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with damage_reported(self.path):
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def default_index_path() -> Path:
@@ -98,7 +124,7 @@ class Index:
         cls, path: str | os.PathLike | None = None, config: str | os.PathLike | None = None
     ) -> Index:
         """Open an existing index; IndexMissingError says how to build one."""
-        index_dir = _index_dir(path)
+        index_dir = _index_folder(path)
         store = Store.open(index_dir)
         return cls(store, Path(config) if config else None)
 
@@ -113,7 +139,7 @@ class Index:
     ) -> Index:
         """Create an empty index at ``path``. An index already there is refused (its
         documents would be lost) unless ``overwrite`` is true."""
-        index_dir = _index_dir(path)
+        index_dir = _index_folder(path)
         if (index_dir / SETTINGS_FILE).exists() and not overwrite:
             raise UsageError(
                 f"there is already an index at {index_dir}: open it with Index.open, or pass "
@@ -133,7 +159,7 @@ class Index:
     ) -> Index:
         """Open the index at ``path``, creating it if there is none. With ``rebuild``, an
         index of an incompatible version is replaced instead of refused."""
-        index_dir = _index_dir(path)
+        index_dir = _index_folder(path)
         if not (index_dir / SETTINGS_FILE).exists():
             return cls.create(index_dir, stemming=stemming, config=config, overwrite=True)
         try:
@@ -199,6 +225,7 @@ class Index:
 
     # -- reading ----------------------------------------------------------------------------
 
+    @_reading
     def _context(self):
         """This thread's searcher, reopened when a newer commit exists."""
         if self._closed:
@@ -221,6 +248,7 @@ class Index:
             self._local.generation = generation
         return ctx
 
+    @_reading
     def search(
         self,
         query: str = "",
@@ -288,6 +316,7 @@ class Index:
             **kwargs,
         ).facets
 
+    @_reading
     def get(self, doc_id: str) -> model.Document:
         """The stored document with this id, or of this file path: ``FILE`` for a file of
         one document, ``FILE:N`` (as hits print it) for record N of a JSON Lines file."""
@@ -297,8 +326,10 @@ class Index:
         """Every document of the index, in index order (a snapshot: later commits are not
         seen). Actors are as stored; ``actor_merges`` gives the surname merges searches
         apply."""
-        return self._context().snapshot.documents()
+        with damage_reported(self.path):
+            yield from self._context().snapshot.documents()
 
+    @_reading
     def actor_merges(self) -> dict[str, str]:
         """Surname-only actors -> the one full name they are merged with in facets and hits."""
         return dict(self._context().table.actor_names)
@@ -335,10 +366,12 @@ class Index:
             raise IndexIOError(f"cannot write the export to {out}: {exc.strerror or exc}") from None
         return written
 
+    @_reading
     def similar(self, doc_id: str, limit: int = 10) -> tuple[model.Hit, ...]:
         """Documents most like the given one (shared distinctive terms)."""
         return tuple(self._context().similar(doc_id, limit))
 
+    @_reading
     def stats(self, facet_limit: int = 5) -> model.IndexStats:
         """Document count, size on disk, last update and the top values of each facet."""
         ctx = self._context()
@@ -367,7 +400,7 @@ class Index:
         ``open`` refuses."""
         from .engine.check import check_index
 
-        index_dir = _index_dir(path)
+        index_dir = _index_folder(path)
 
         def rebuild(sources: list[str]) -> model.UpdateReport:
             with cls.create(index_dir, config=config, overwrite=True) as fresh:
@@ -412,5 +445,5 @@ def extract_files(
 
     config_path = Path(config) if config else default_config_path(_index_dir(index))
     extract_config = load_config(config_path, required=config is not None)
-    for path in iter_files(check_sources(paths)):
-        yield extract_file(str(path), extract_config)
+    for source in iter_files(check_sources(paths)):
+        yield extract_file(source.path, extract_config, id_key=source.id_key())

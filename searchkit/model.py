@@ -189,6 +189,8 @@ class UpdateReport(_ToDict):
     rederived: int = 0
     skipped: tuple[SkippedFile, ...] = ()
     interrupted: bool = False
+    #: After an interruption: files found new or changed that were not committed.
+    files_left: int = 0
     took_ms: float = 0.0
     #: Things the user should know that did not stop the run, one sentence each (a
     #: declared facet whose field no document has).

@@ -23,6 +23,7 @@ import pytest
 import searchkit.engine.updater as updater
 from searchkit import Index
 from searchkit.errors import UsageError
+from searchkit.extract.files import SourceFile
 from support import ROOT
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -633,7 +634,7 @@ def test_file_listed_by_the_scan_but_gone_before_the_read(tmp_path, indexed, mon
 
     def with_ghost(roots):
         yield from real_iter_files(roots)
-        yield ghost
+        yield SourceFile(str(ghost), str(folder), ghost.name)
 
     monkeypatch.setattr(updater, "iter_files", with_ghost)
     report, index = indexed(folder)

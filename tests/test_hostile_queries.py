@@ -45,10 +45,11 @@ class WorkMeter:
         from searchkit.engine.snapshot import Snapshot
 
         self.blocks = self.expanded = self.scans = 0
-        blocks, expansions, terms_near = (
+        blocks, expansions, terms_near, frequencies = (
             evaluation.posting_blocks,
             tree.expansions,
             Snapshot.terms_near,
+            Snapshot.word_frequencies,
         )
 
         def counted_blocks(*args):
@@ -65,9 +66,14 @@ class WorkMeter:
             self.scans += 1
             return terms_near(snapshot, *args)
 
+        def counted_lookups(snapshot, *args):
+            self.scans += 1
+            return frequencies(snapshot, *args)
+
         monkeypatch.setattr(evaluation, "posting_blocks", counted_blocks)
         monkeypatch.setattr(tree, "expansions", counted_expansions)
         monkeypatch.setattr(Snapshot, "terms_near", counted_scans)
+        monkeypatch.setattr(Snapshot, "word_frequencies", counted_lookups)
 
     def assert_bounded(self, languages: int) -> None:
         from searchkit.engine.query_tree import MAX_EXPANDING_TERMS, MAX_EXPANSIONS
@@ -77,7 +83,9 @@ class WorkMeter:
         # and the expansion stops after 4 x MAX_EXPANSIONS + 1 candidates.
         assert self.expanded <= MAX_EXPANDING_TERMS * 2 * languages * (4 * MAX_EXPANSIONS + 1)
         assert self.blocks <= MAX_BLOCKS
-        assert self.scans <= MAX_CORRECTIONS
+        # Each corrected word costs one look-up of its one-edit variants and at most one
+        # scan of the vocabulary within two edits.
+        assert self.scans <= 2 * MAX_CORRECTIONS
 
 
 @pytest.fixture
@@ -350,11 +358,19 @@ def _timed(index: Index, text: str, **options):
 
 def test_many_unknown_words_are_answered_with_bounded_work(vocabulary, work):
     # A pasted paragraph in a language the index does not hold: every word is unknown, and
-    # only the first few are looked up for a spelling suggestion.
+    # a query that long gets no spelling suggestion at all.
     results = _timed(vocabulary[0], " ".join(_unknown(vocabulary, 90)))
+    assert (results.total, results.suggestion) == (0, None)
+    work.assert_bounded(languages=16)
+    assert work.scans == 0
+
+
+def test_a_few_unknown_words_are_corrected_with_bounded_work(vocabulary, work):
+    # Only the first few unknown words of a short query are looked up for a correction.
+    results = _timed(vocabulary[0], " ".join(_unknown(vocabulary, 8)))
     assert results.total == 0
     work.assert_bounded(languages=16)
-    assert work.scans == 3
+    assert work.scans > 0
 
 
 def test_many_fuzzy_terms_are_refused_and_a_few_answered_with_bounded_work(vocabulary, work):

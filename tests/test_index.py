@@ -199,7 +199,8 @@ def test_ctrl_c_keeps_the_last_commit_and_a_rerun_carries_on(tmp_path, monkeypat
     with Index.create(tmp_path / "ix") as index:
         report = index.update([src], jobs=1, progress=interrupt_after_15)
         assert report.interrupted
-        assert (report.added, index.search("*").total) == (15, 10)  # one batch committed
+        # One batch committed, and only that is counted; the other 20 files are left.
+        assert (report.added, report.files_left, index.search("*").total) == (10, 20, 10)
         rerun = index.update([src], jobs=1)
         assert (rerun.added, rerun.unchanged, rerun.interrupted) == (20, 10, False)
         assert index.search("*").total == 30

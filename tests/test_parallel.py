@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -119,3 +120,18 @@ def test_workers_start_new_segments_and_the_result_is_the_same(tmp_path, small_s
         assert many.update([export], jobs=2).added == 90
         assert many.stats().segments > 4  # several segments per worker
         assert snapshot(one) == snapshot(many)
+
+
+def test_two_workers_share_a_json_lines_file_from_the_measured_size(tmp_path):
+    # bench/jsonl_jobs.py: two workers gave 1.55x from 1,000 HuffPost records (0.4 MB) up.
+    assert updater._jobs_for({"huffpost.jsonl": 4_100_742}, 2) == 2  # 10,000 records
+    assert updater._jobs_for({"huffpost.jsonl": 400_000}, 2) == 2  # 1,000 records
+    assert updater._jobs_for({"huffpost.jsonl.gz": 400_000}, 2) == 2
+    assert updater._jobs_for({"a.jsonl": 200_000, "b.json": 100_000}, 2) == 1  # 0.3 MB
+    assert updater._jobs_for({"huffpost.jsonl": 4_100_742}, 1) == 1
+    # A file of the threshold's size is cut into two spans, one for each worker.
+    line = json.dumps({"title": "t", "text": "x" * 200}) + "\n"
+    path = tmp_path / "big.jsonl"
+    path.write_text(line * (updater.MIN_BYTES_FOR_WORKERS // len(line) + 1), encoding="utf-8")
+    _, spans = jsonl_spans(str(path), updater.MIN_SPAN_BYTES)
+    assert len(spans) == 2

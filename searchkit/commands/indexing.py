@@ -98,9 +98,10 @@ def index_command(obj: Context, paths, prune, rebuild, jobs, lock_timeout, batch
     for warning in report.warnings:
         echo(f"Warning: {warning}", err=True)
     if report.interrupted:
+        left = report.files_left
         echo(
-            "Interrupted: the index keeps everything committed before; run the same command "
-            "again to carry on.",
+            f"Interrupted with {left} file{'' if left == 1 else 's'} left to index: the index "
+            "keeps what was committed (counted above); run the same command again to carry on.",
             err=True,
         )
         raise click.exceptions.Exit(int(ExitCode.INTERRUPTED))

@@ -13,11 +13,11 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import IndexMissingError, SearchkitError
+from ..errors import IndexDamagedError, IndexMissingError, SearchkitError
 from ..model import CheckReport
 from ..registry import BUILT_IN
 from .manifest import MANIFEST_FILE, load_manifest, manifest_from_index, save_manifest
-from .schema import SETTINGS_FILE, read_settings
+from .schema import SETTINGS_FILE, read_settings, settings_from_schema, write_settings
 from .whoosh_internals import INDEX_NAME, commit_filename, commit_generations
 
 #: The index columns of the built-in facets (declared ones live in the facet files only).
@@ -47,6 +47,10 @@ def _read_commit(path: Path, generation: int):
             for fields in reader.all_stored_fields():
                 json.loads(fields.get("extra") or "{}")  # stored facets decode
                 documents += 1
+            for fieldname in reader.schema.scorable_names():
+                for docnum in range(count):  # the length columns BM25 reads
+                    if reader.doc_field_length(docnum, fieldname) is None:
+                        raise ValueError(f"no length of {fieldname} for document {docnum}")
             for column in FACET_COLUMNS:
                 if reader.has_column(column):
                     values = list(reader.column_reader(column, translate=False))
@@ -73,8 +77,12 @@ def check_index(path: Path, repair: bool = False, rebuild=None) -> CheckReport:
         raise IndexMissingError(
             f"no searchkit index at {path}: run `searchkit index PATH` to build one"
         )
+    settings_damaged = False
     try:
         read_settings(path)
+    except IndexDamagedError as exc:
+        problems.append(str(exc))
+        settings_damaged = True
     except SearchkitError as exc:
         problems.append(str(exc))
 
@@ -96,6 +104,9 @@ def check_index(path: Path, repair: bool = False, rebuild=None) -> CheckReport:
     documents = segments = 0
     if opened is not None:
         ix, documents, segments = opened
+        if settings_damaged and repair:
+            write_settings(path, settings_from_schema(ix.schema))
+            repairs.append(f"rewrote {SETTINGS_FILE} from the index's schema")
         generation = ix.latest_generation()
         manifest = load_manifest(path)
         with ix.searcher() as searcher:

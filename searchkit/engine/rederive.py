@@ -14,15 +14,14 @@ from .facet_files import rederive_declared_facets
 from .store import Store, document_fields, read_declared_facets, write_declared_facets
 
 
-def rederive_documents(updater, paths: list[str]) -> tuple[int, int]:
-    """Apply a changed config to unchanged files' documents from the index itupdater.
-
-    Returns (documents whose facets changed, documents left as they were).
-    """
+def rederive_documents(updater, paths: list[str]) -> int:
+    """Apply a changed config to the documents of unchanged files, from the index itself
+    (no file is read again); the updater's writer replaces the documents that change, and
+    counts them as re-derived once committed. Returns the documents left as they were."""
     from ..extract.documents import rederive
     from .store import stored_document
 
-    changed = same = 0
+    same = 0
     settings = updater.store.settings
     with updater.store.ix.searcher() as searcher:
         for path in paths:
@@ -51,12 +50,12 @@ def rederive_documents(updater, paths: list[str]) -> tuple[int, int]:
                         updater.fingerprint,
                     )
                 )
-                changed += 1
+                updater.uncommitted.rederived += 1  # reported once committed
                 updater.pending += 1
             entry.config = updater.fingerprint
             updater.manifest_dirty = True
             updater._maybe_commit()
-    return changed, same
+    return same
 
 
 def apply_declared_facets(store: Store, config: ExtractConfig, warnings: list[str]) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from whoosh import fields
 
-from ..errors import IndexMissingError, SchemaVersionError
+from ..errors import IndexDamagedError, IndexIOError, IndexMissingError, SchemaVersionError
 from ..registry import BUILT_IN, DATE, EXACT, MULTI, NAMES, FacetSpec
 from .analysis import FALLBACK, FIELD_LANGUAGES, TextField, name_analyzer
 
@@ -92,11 +92,13 @@ def read_settings(index_dir: Path) -> IndexSettings:
         raise IndexMissingError(
             f"no searchkit index at {index_dir}: run `searchkit index PATH` to build one"
         ) from None
-    except (OSError, ValueError) as exc:
-        raise SchemaVersionError(
-            f"cannot read {path} ({exc}): rebuild with `searchkit index --rebuild PATH`"
-        ) from None
-    version = data.get("schema_version")
+    except ValueError as exc:
+        raise _damaged_settings(path, f"not JSON: {exc}") from None
+    except OSError as exc:
+        raise IndexIOError(f"cannot read {path} ({exc.strerror or exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("schema_version"), int):
+        raise _damaged_settings(path, "no schema version in it")
+    version = data["schema_version"]
     if version != SCHEMA_VERSION:
         raise SchemaVersionError(
             f"the index at {index_dir} was built with schema version {version}, this searchkit "
@@ -112,6 +114,24 @@ def read_settings(index_dir: Path) -> IndexSettings:
     known = {k: v for k, v in data.items() if k in IndexSettings.__dataclass_fields__}
     known["facets"] = built_with
     return IndexSettings(**known)
+
+
+def _damaged_settings(path: Path, why: str) -> IndexDamagedError:
+    return IndexDamagedError(
+        f"the index at {path.parent} is damaged: its settings file {path.name} cannot be read "
+        f"({why}); run `searchkit check --repair`"
+    )
+
+
+def settings_from_schema(schema: fields.Schema) -> IndexSettings:
+    """The settings an index was built with, read back from its schema (``check --repair``
+    rewrites a damaged settings file with them): stemming is on when per-language fields
+    exist."""
+    return IndexSettings(
+        stemming=any(
+            name != f"body_{FALLBACK}" for name in schema.names() if name.startswith("body_")
+        )
+    )
 
 
 def write_settings(index_dir: Path, settings: IndexSettings) -> IndexSettings:

@@ -53,12 +53,13 @@ class WorkUnit:
     """A file, or a span of a JSON Lines file, to extract and index.
 
     ``known_hash`` is the content hash the manifest has for the file: a touched file whose
-    content is the same is not indexed again.
+    content is the same is not indexed again. ``id_key`` is what its document ids hash.
     """
 
     path: str
     span: Span | None = None
     known_hash: str = ""
+    id_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class SegmentBuilder:
     def index(self, unit: WorkUnit) -> UnitResult:
         from .store import cannot_write, document_fields
 
-        result = extract_file(unit.path, self.config, unit.span)
+        result = extract_file(unit.path, self.config, unit.span, unit.id_key)
         identity = (result.content_hash, result.mtime_ns, result.size)
         if unit.known_hash and result.content_hash == unit.known_hash:
             return UnitResult(unit.path, (), result.skipped, *identity, unchanged=True)

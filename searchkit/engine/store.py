@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
+import pickle
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +20,13 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from ..errors import IndexDamagedError, IndexIOError, IndexLockedError, IndexMissingError
+from ..errors import (
+    IndexDamagedError,
+    IndexIOError,
+    IndexLockedError,
+    IndexMissingError,
+    SearchkitError,
+)
 from ..model import Document, Mention
 from ..registry import (
     BUILT_IN,
@@ -43,6 +53,50 @@ def cannot_write(path: Path | str, exc: OSError) -> IndexIOError:
     return IndexIOError(
         f"cannot write to the index at {path} ({exc.strerror or exc}): check its "
         "permissions and free space"
+    )
+
+
+#: What Whoosh raises reading a truncated or missing index file: damage, not an I/O fault.
+_DAMAGE_ERRORS = (FileNotFoundError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+
+
+@contextlib.contextmanager
+def damage_reported(path: Path | str) -> Iterator[None]:
+    """Turn what reading a damaged index raises into an IndexDamagedError that says how to
+    repair it. A file cut short makes Whoosh fail in many ways (a bad block tag, a wrong
+    length, a seek past the end); an error that is none of the known ones counts as damage
+    when `check` finds the index unreadable, and is raised as it is otherwise (a bug)."""
+    try:
+        yield
+    except (SearchkitError, PermissionError):
+        raise
+    except Exception as exc:
+        known = isinstance(exc, _DAMAGE_ERRORS) or (
+            isinstance(exc, OSError) and exc.errno == errno.EINVAL  # a seek past the end
+        )
+        if not known and not _check_finds_damage(Path(path)):
+            raise
+        raise _damaged(path, exc) from None
+
+
+def _check_finds_damage(path: Path) -> bool:
+    from .check import check_index
+
+    try:
+        return bool(check_index(path).problems)
+    except Exception:
+        return True
+
+
+def _damaged(path: Path | str, exc: BaseException) -> IndexDamagedError:
+    if isinstance(exc, OSError) and exc.strerror:
+        detail = exc.strerror
+        if exc.filename:
+            detail = f"{detail}: {os.path.basename(exc.filename)}"
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+    return IndexDamagedError(
+        f"the index at {path} is damaged ({detail}); run `searchkit check --repair`"
     )
 
 

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from ..config import ExtractConfig
 from ..errors import IndexIOError
-from ..extract.files import check_paths, iter_files
-from ..extract.formats import JSON_SUFFIXES, JSONL_SUFFIXES
+from ..extract.documents import document_id
+from ..extract.files import SourceFile, check_paths, iter_files
+from ..extract.formats import JSON_SUFFIXES, JSONL_SUFFIXES, article_suffix
 from ..extract.pipeline import jsonl_spans
 from ..model import SkippedFile, UpdateReport
 from ..registry import FacetRegistry
@@ -35,9 +36,12 @@ from .whoosh_internals import commit_with_segments
 #: Commit after this many documents or seconds, whichever comes first.
 BATCH_DOCUMENTS = 20_000
 BATCH_SECONDS = 60.0
-#: Workers pay off from this many article files, or this many bytes of JSON records.
+#: Workers pay off from this many article files, or this many bytes of JSON records. Measured
+#: with bench/jsonl_jobs.py on the HuffPost sample (CPU critical path, jobs=2 against 1):
+#: 500 records (0.2 MB, one span) 0.94x, 1,000 (0.4 MB) 1.55x, 2,500 (1 MB) 1.92x, 10,000
+#: (3.9 MB) 1.86x. From 384 KB a JSON Lines file makes two spans of at least 128 KB.
 MIN_FILES_FOR_WORKERS = 24
-MIN_BYTES_FOR_WORKERS = 16 << 20
+MIN_BYTES_FOR_WORKERS = 384 << 10
 RECORD_SUFFIXES = JSONL_SUFFIXES | JSON_SUFFIXES
 #: JSON Lines files larger than this are cut into spans that several workers share.
 SPAN_BYTES = 4 << 20
@@ -91,6 +95,14 @@ class Updater:
         self.manifest = self._current_manifest()
         self.pending = 0
         self.batch_started = time.monotonic()
+        self.id_keys: dict[str, str] = {}  # path -> what its document ids hash
+        # Documents added, updated, removed and re-derived: ``uncommitted`` until the batch
+        # holding them is committed, then in ``committed``, which is what a report counts
+        # (after Ctrl-C too). Files are counted the same way.
+        self.uncommitted = _Counts()
+        self.committed = _Counts()
+        self.files_uncommitted = 0
+        self.files_committed = 0
 
     def _current_manifest(self) -> Manifest:
         manifest = load_manifest(self.store.path)
@@ -116,13 +128,24 @@ class Updater:
                     f"could not commit to the index at {self.store.path} ({exc.strerror}); "
                     "it keeps its last commit. Free some space or fix permissions, then rerun"
                 ) from None
+            self._count_committed()
             self.manifest.generation = self.store.generation
             save_manifest(self.store.path, self.manifest)
             self.manifest_dirty = False
             self._writer = None
             save_missing_facet_files(str(self.store.path), self.store.ix, self.registry)
+        self._count_committed()
         self.pending = 0
         self.batch_started = time.monotonic()
+
+    def _count_committed(self) -> None:
+        done, self.uncommitted = self.uncommitted, _Counts()
+        self.committed.added += done.added
+        self.committed.updated += done.updated
+        self.committed.removed += done.removed
+        self.committed.rederived += done.rederived
+        self.files_committed += self.files_uncommitted
+        self.files_uncommitted = 0
 
     @property
     def writer(self):
@@ -165,6 +188,9 @@ class Updater:
         self.pending += len(entry.doc_ids) or 1
         return len(entry.doc_ids)
 
+    def prune(self, path: str) -> None:
+        self.uncommitted.removed += self.remove(path)
+
     def plan(self, sizes: dict[str, int]) -> list[WorkUnit]:
         """The units of work for these files (path -> size): one per file, or spans of a large
         JSON Lines file (hashed here first, so an unchanged one is not read by the workers)."""
@@ -175,13 +201,14 @@ class Updater:
             share = sum(sizes.values()) // (4 * self.builders.jobs)
             span_bytes = max(MIN_SPAN_BYTES, min(SPAN_BYTES, share))
         for path, size in sizes.items():
+            id_key = self.id_keys.get(path, "")
             entry = self.manifest.get(path)
             known = entry.content_hash if entry and entry.config == self.fingerprint else ""
             if Path(path).suffix.lower() in JSONL_SUFFIXES and size > span_bytes:
                 try:
                     content_hash, spans = jsonl_spans(path, span_bytes)
                 except OSError:
-                    units.append(WorkUnit(path, None, known))  # the worker reports why
+                    units.append(WorkUnit(path, None, known, id_key))  # the worker says why
                     continue
                 if known and content_hash == known and entry is not None:
                     # Touched but not changed: remember the new mtime, keep the documents.
@@ -189,12 +216,13 @@ class Updater:
                     entry.mtime_ns, entry.size = stat.st_mtime_ns, stat.st_size
                     self.manifest_dirty = True
                     self.unchanged_documents += len(entry.doc_ids)
+                    self.files_uncommitted += 1
                     continue
                 if len(spans) > 1:
                     self._spanned[path] = content_hash
-                    units.extend(WorkUnit(path, span) for span in spans)
+                    units.extend(WorkUnit(path, span, "", id_key) for span in spans)
                     continue
-            units.append(WorkUnit(path, None, known))
+            units.append(WorkUnit(path, None, known, id_key))
         return units
 
     def index_files(
@@ -248,6 +276,7 @@ class Updater:
     def file_done(self, work: _FileWork, counts: _Counts) -> None:
         """Replace a file's documents in the manifest (the new ones wait in a segment)."""
         counts.skipped.extend(work.skipped)
+        self.files_uncommitted += 1
         entry = self.manifest.get(work.path)
         content_hash, mtime_ns, size = work.identity or ("", 0, 0)
         if work.unchanged and entry is not None:
@@ -257,18 +286,19 @@ class Updater:
             counts.unchanged += len(entry.doc_ids)
             return
         before = self.remove(work.path) if entry is not None else 0
+        batch = self.uncommitted
         if work.doc_ids:
             self.manifest[work.path] = FileEntry(
                 mtime_ns, size, content_hash, list(work.doc_ids), self.fingerprint
             )
             self.manifest_dirty = True
             if entry is None:
-                counts.added += len(work.doc_ids)
+                batch.added += len(work.doc_ids)
             else:
-                counts.updated += len(work.doc_ids)
-                counts.removed += max(0, before - len(work.doc_ids))
+                batch.updated += len(work.doc_ids)
+                batch.removed += max(0, before - len(work.doc_ids))
         elif entry is not None:
-            counts.removed += before
+            batch.removed += before
 
 
 def _size(path: str) -> int:
@@ -281,13 +311,13 @@ def _size(path: str) -> int:
 def _jobs_for(sizes: dict[str, int], jobs: int) -> int:
     """Worker processes for this much work: one builder, in this process, for a small update.
 
-    JSON records are cheap to extract, so there the cost is writing postings, and two
-    small segments cost more than one (each term's posting list has a fixed cost per
-    segment); articles (text, HTML) spend most of their time in extraction, which workers
-    share well from a few dozen files on."""
+    A news record costs about 5 ms (language, actors, countries), so workers share a JSON
+    Lines file well once it makes two spans worth a process start each (see
+    MIN_BYTES_FOR_WORKERS); articles (text, HTML) are shared file by file, which pays from a
+    few dozen files on."""
     if jobs <= 1 or not sizes:
         return 1
-    records = [p for p in sizes if Path(p).suffix.lower() in RECORD_SUFFIXES]
+    records = [p for p in sizes if article_suffix(p) in RECORD_SUFFIXES]
     if len(sizes) - len(records) >= MIN_FILES_FOR_WORKERS:
         return jobs
     if sum(sizes[p] for p in records) >= MIN_BYTES_FOR_WORKERS:
@@ -347,10 +377,11 @@ def update_store(
     counts = _Counts()
     updater = Updater(store, config, options.batch_size)
     interrupted = False
+    to_extract: list[str] = []
     try:
-        files = [str(p) for p in iter_files(roots)]
+        sources = list(iter_files(roots))
+        files = [source.path for source in sources]
         seen = set(files)
-        to_extract = []
         to_rederive = []
         for path in files:
             entry = updater.manifest.get(path)
@@ -367,12 +398,13 @@ def update_store(
                     continue
             to_extract.append(path)
         if to_rederive:
-            rederived, same = rederive_documents(updater, to_rederive)
-            counts.rederived += rederived
-            counts.unchanged += same
+            counts.unchanged += rederive_documents(updater, to_rederive)
         if prune:
-            for path in [p for p in updater.manifest if p not in seen and _under(p, roots)]:
-                counts.removed += updater.remove(path)
+            resolved = [Path(os.path.realpath(root)) for root in roots]
+            for path in [p for p in updater.manifest if p not in seen and _under(p, resolved)]:
+                updater.prune(path)
+        wanted = set(to_extract)
+        updater.id_keys = unique_id_keys([s for s in sources if s.path in wanted], updater.manifest)
         updater.index_files(to_extract, jobs, counts, progress)
         counts.unchanged += updater.unchanged_documents
         updater.finish()
@@ -383,14 +415,42 @@ def update_store(
     except BaseException:
         updater.cancel()
         raise
+    committed = updater.committed
     return UpdateReport(
-        added=counts.added,
-        updated=counts.updated,
+        added=committed.added,
+        updated=committed.updated,
         unchanged=counts.unchanged,
-        removed=counts.removed,
-        rederived=counts.rederived,
+        removed=committed.removed,
+        rederived=committed.rederived + counts.rederived,
         skipped=tuple(counts.skipped),
         warnings=tuple(counts.warnings),
         interrupted=interrupted,
+        files_left=max(0, len(to_extract) - updater.files_committed) if interrupted else 0,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+
+
+def unique_id_keys(sources: list[SourceFile], manifest: Manifest) -> dict[str, str]:
+    """path -> the key its document ids hash: the root's name and the relative path, with
+    more of the root's folders where another file (in the index, or earlier in this run)
+    already has the ids of that key, as two roots of the same name would."""
+    if not sources:
+        return {}
+    owners = {doc_id: path for path, entry in manifest.items() for doc_id in entry.doc_ids}
+    keys = {}
+    for source in sources:
+        depth, key = 1, source.id_key(1)
+        while True:
+            probes = (document_id(key, None), document_id(key, 1))
+            if all(owners.get(probe, source.path) == source.path for probe in probes):
+                break
+            deeper = source.id_key(depth + 1)
+            if deeper == key:  # the whole path is taken: only the absolute path is left
+                key = source.path
+                probes = (document_id(key, None), document_id(key, 1))
+                break
+            depth, key = depth + 1, deeper
+        keys[source.path] = key
+        for probe in probes:
+            owners.setdefault(probe, source.path)
+    return keys

@@ -26,9 +26,12 @@ ACTOR_KINDS = ("person", "organisation", "actor")
 ENTITY_CHARS = 50_000
 
 
-def document_id(path: str, record: int | None) -> str:
-    """A short stable id: the same file (and record) always gets the same id."""
-    key = path if record is None else f"{path}\0{record}"
+def document_id(id_key: str, record: int | None) -> str:
+    """A short stable id: the same file (and record) always gets the same id.
+
+    ``id_key`` names the file from the folder that was indexed ("seeds/a.txt", see
+    ``files.SourceFile``), not from the disk's root, so ids survive moving the collection."""
+    key = id_key if record is None else f"{id_key}\0{record}"
     return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
@@ -151,10 +154,15 @@ def derive_countries(mentions: Iterable[Mention]) -> tuple[str, ...]:
 
 
 def build_document(
-    article: RawArticle, path: str, config: ExtractConfig, language_prior: str = ""
+    article: RawArticle,
+    path: str,
+    config: ExtractConfig,
+    id_key: str = "",
+    language_prior: str = "",
 ) -> Document:
-    """Extract every facet of one article; ``language_prior`` is the language of the other
-    records of its file, which decides for a text too short to decide alone."""
+    """Extract every facet of one article. Its id hashes ``id_key`` (or else ``path``);
+    ``language_prior`` is the language of the other records of its file, which decides
+    for a text too short to decide alone."""
     title, body = article.title.strip(), article.body.strip()
     html = article.html
     url = article.meta.get("url") or getattr(html, "url", "")
@@ -168,7 +176,7 @@ def build_document(
 
     authors = article.meta.get("authors") or list(getattr(html, "authors", ()) or ())
     return Document(
-        id=document_id(path, article.record),
+        id=document_id(id_key or path, article.record),
         path=path,
         record=article.record,
         title=title,

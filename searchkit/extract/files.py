@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from .formats import SUPPORTED_SUFFIXES
+from .formats import SUPPORTED_SUFFIXES, article_suffix
 
 
 def check_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -17,20 +18,55 @@ def check_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
         path = Path(p).expanduser()
         if not path.exists() and not path.is_symlink():  # a broken link is reported later
             raise UsageError(f"no such file or directory: {p}")
-        checked.append(path.absolute())
+        checked.append(Path(os.path.abspath(path)))
     return checked
 
 
-def iter_files(roots: Iterable[Path]) -> Iterator[Path]:
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read: its resolved ``path`` (one file reached through two links is one
+    file), the ``root`` folder it was found under and its ``relative`` path there.
+
+    Document ids hash ``id_key()``, the root's name and the relative path, so an id stays
+    the same when the whole collection or checkout moves."""
+
+    path: str
+    root: str
+    relative: str
+
+    def id_key(self, depth: int = 1) -> str:
+        """The root's last ``depth`` folder names and the relative path, "seeds/a.txt".
+        A deeper key tells apart two roots of the same name."""
+        parts = Path(self.root).parts[1:]  # without the anchor, "/"
+        return "/".join((*parts[max(0, len(parts) - depth) :], self.relative))
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return os.path.realpath(path)
+    except OSError:  # a looping link: reported by the reader, under its own name
+        return str(path)
+
+
+def iter_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
     """Article files under ``roots``, sorted, recursively; hidden files and folders skipped.
 
-    A file named directly is always taken, whatever its suffix; inside folders only the
-    supported suffixes are. Folder symlinks are followed once each, so a loop ends.
+    A file named directly is always taken, whatever its suffix (its root is its folder);
+    inside folders only the supported suffixes are. Folder symlinks are followed once each,
+    so a loop ends, and a file reached twice (a link, or two overlapping roots) comes once.
     """
     seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+
+    def once(path: Path, root: Path, relative: str) -> Iterator[SourceFile]:
+        resolved = _resolved(path)
+        if resolved not in seen_files:
+            seen_files.add(resolved)
+            yield SourceFile(resolved, _resolved(root), relative)
+
     for root in roots:
         if root.is_file() or (root.is_symlink() and not root.exists()):
-            yield root
+            yield from once(root, root.parent, root.name)
             continue
         stack = [root]
         while stack:
@@ -47,15 +83,17 @@ def iter_files(roots: Iterable[Path]) -> Iterator[Path]:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
+                path = Path(entry.path)
+                relative = path.relative_to(root).as_posix()
                 try:
-                    wanted = Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES
+                    wanted = article_suffix(entry.name) in SUPPORTED_SUFFIXES
                     if entry.is_dir():
-                        subdirs.append(Path(entry.path))
+                        subdirs.append(path)
                     elif wanted and entry.is_file():
-                        yield Path(entry.path)
+                        yield from once(path, root, relative)
                     elif wanted and entry.is_symlink():
-                        yield Path(entry.path)  # a broken link: reported, not lost
+                        yield from once(path, root, relative)  # a broken link: reported
                 except OSError:
                     if wanted and entry.is_symlink():
-                        yield Path(entry.path)  # a looping link: reported, not lost
+                        yield from once(path, root, relative)  # a looping link: reported
             stack.extend(reversed(subdirs))

@@ -1,8 +1,9 @@
 """Read one file into raw articles: text and explicit metadata, before any extraction.
 
 Formats: plain text and Markdown (optional front matter), HTML, JSON (one article or a list)
-and JSON Lines (one article per line). A JSON record's fields are mapped from the common
-names news exports use; see ``FIELD_NAMES`` and the README.
+and JSON Lines (one article per line), each also gzip-compressed (``a.html.gz``). A JSON
+record's fields are mapped from the common names news exports use; see ``FIELD_NAMES`` and
+the README.
 """
 
 from __future__ import annotations
@@ -22,6 +23,39 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+GZIP_SUFFIX = ".gz"
+
+
+def article_suffix(name: str) -> str:
+    """The suffix that says a file's format, lower-cased: ".html" for "a.HTML.gz" too."""
+    suffixes = [s.lower() for s in Path(name).suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == GZIP_SUFFIX:
+        return suffixes[-2]
+    return suffixes[-1] if suffixes else ""
+
+
+def is_gzipped(name: str) -> bool:
+    return name.lower().endswith(GZIP_SUFFIX)
+
+
+def gunzip(raw: bytes, limit: int) -> bytes:
+    """The decompressed bytes of a gzip file, refusing more than ``limit`` of them (a small
+    file can hold gigabytes of zeros)."""
+    import gzip
+    import io
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as fh:
+            data = fh.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UnreadableFileError(f"not a readable gzip file ({exc})") from None
+    if len(data) > limit:
+        raise UnreadableFileError(
+            f"decompresses to more than {limit // 2**20} MB, the limit for one file"
+        )
+    return data
+
 
 #: Our metadata key -> the record field names that supply it, first match wins.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -323,7 +357,7 @@ def read_file(path: Path, raw: bytes, first_line: int = 1) -> Iterator[RawArticl
     ``first_line`` is for a span of a JSON Lines file: the line number of its first line.
     Raises UnreadableFileError when the whole file is unusable (binary, empty, broken JSON).
     """
-    suffix = path.suffix.lower()
+    suffix = article_suffix(path.name)
     if suffix in JSONL_SUFFIXES and first_line > 1:
         yield from iter_jsonl(raw, first_line)  # a blank span of a larger file is no error
         return

@@ -16,12 +16,22 @@ from ..config import ExtractConfig
 from ..errors import UnreadableFileError
 from ..model import Document, SkippedFile
 from .documents import build_document
-from .formats import JSONL_SUFFIXES, BadRecord, RawArticle, read_file
+from .formats import (
+    JSONL_SUFFIXES,
+    BadRecord,
+    RawArticle,
+    article_suffix,
+    gunzip,
+    is_gzipped,
+    read_file,
+)
 from .language import collection_language, needs_prior
 
 #: Larger files are skipped (JSON Lines excepted: a large export is many small articles).
 #: 20 MB is far beyond any article, and keeps a run's memory bounded.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: A gzip-compressed JSON Lines file is read whole (it cannot be cut into spans): this much.
+MAX_GZIP_JSONL_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,9 +87,18 @@ class FileExtraction:
 
 
 def _read(path: Path, span: Span | None = None) -> tuple[bytes, os.stat_result]:
+    """The file's bytes (its span's, or decompressed for a .gz) and its stat."""
+    raw, stat = _read_raw(path, span)
+    if is_gzipped(path.name):
+        records = article_suffix(path.name) in JSONL_SUFFIXES
+        return gunzip(raw, MAX_GZIP_JSONL_BYTES if records else MAX_FILE_BYTES), stat
+    return raw, stat
+
+
+def _read_raw(path: Path, span: Span | None) -> tuple[bytes, os.stat_result]:
     try:
         stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
+        if stat.st_size > MAX_FILE_BYTES and article_suffix(path.name) not in JSONL_SUFFIXES:
             raise UnreadableFileError(
                 f"file too large ({stat.st_size / 2**20:.0f} MB; the limit is "
                 f"{MAX_FILE_BYTES // 2**20} MB)"
@@ -103,9 +122,12 @@ def _read(path: Path, span: Span | None = None) -> tuple[bytes, os.stat_result]:
         raise UnreadableFileError(f"cannot read ({exc.strerror or exc})") from None
 
 
-def extract_file(path: str, config: ExtractConfig, span: Span | None = None) -> FileExtraction:
+def extract_file(
+    path: str, config: ExtractConfig, span: Span | None = None, id_key: str = ""
+) -> FileExtraction:
     """Read and extract one file, or one span of a JSON Lines file (whose ``content_hash``
-    is then the span's). Never raises for a bad file: see ``skipped``."""
+    is then the span's). Document ids hash ``id_key`` (see ``files.SourceFile``), or the
+    path without one. Never raises for a bad file: see ``skipped``."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
     weak_language: list[tuple[int, RawArticle]] = []  # (position in documents, record)
@@ -113,14 +135,14 @@ def extract_file(path: str, config: ExtractConfig, span: Span | None = None) -> 
         raw, stat = _read(Path(path), span)
     except UnreadableFileError as exc:
         return FileExtraction(path, (), (SkippedFile(path, str(exc)),))
-    digest = hashlib.sha1(raw).hexdigest()
+    digest = hashlib.sha1(raw).hexdigest()  # of the decompressed bytes, for a .gz
     try:
         for item in read_file(Path(path), raw, span.first_line if span else 1):
             if isinstance(item, BadRecord):
                 skipped.append(SkippedFile(f"{path}:{item.record}", item.reason))
                 continue
             try:
-                documents.append(build_document(item, path, config))
+                documents.append(build_document(item, path, config, id_key))
                 if needs_prior(documents[-1]):
                     weak_language.append((len(documents) - 1, item))
             except RecursionError:
@@ -142,7 +164,7 @@ def extract_file(path: str, config: ExtractConfig, span: Span | None = None) -> 
         if documents[position].language == prior:
             continue
         try:
-            documents[position] = build_document(item, path, config, language_prior=prior)
+            documents[position] = build_document(item, path, config, id_key, language_prior=prior)
         except Exception:  # it was extracted once already: keep that
             continue
     return FileExtraction(

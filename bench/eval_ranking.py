@@ -165,12 +165,12 @@ def _baseline_analyzer():
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
     from whoosh.lang import stopwords_for_language
 
-    from searchkit.engine.analysis import TOKEN_PATTERN, ClitiFilter
+    from searchkit.engine.analysis import TOKEN_PATTERN, CliticFilter
 
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
-        | ClitiFilter()
+        | CliticFilter()
         | StopFilter(stoplist=stopwords_for_language("en"), minsize=1)
     )
 

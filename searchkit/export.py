@@ -9,7 +9,7 @@ Choices, and why:
 
 - **Text by language.** One ``title_<lang>``/``body_<lang>`` pair per language, as in the
   Whoosh schema: a document is analysed by its own language, and a ``multi_match`` of type
-  ``cross_fields`` over ``title_*^2`` and ``body_*`` with ``operator: and`` analyses the query
+  ``cross_fields`` over ``title_*`` and ``body_*`` with ``operator: and`` analyses the query
   once per language and requires every word within one language's pair, which is how
   searchkit ORs one rewritten query per language.
 - **Analyzers.** Each stemmed language gets a custom rebuild of the OpenSearch language
@@ -20,8 +20,8 @@ Choices, and why:
   ``xx`` (every other language, or everything when the index was built without stemming) is
   the standard tokenizer with lowercase and ``asciifolding``. Where the mirror is
   approximate, the comments in ``_analysis`` say so.
-- **Ranking.** BM25 with searchkit's k1 and b (titles get a lighter length normalisation);
-  titles weigh twice at query time (``title_*^2``), as in searchkit.
+- **Ranking.** BM25 with searchkit's k1 and b (titles with their own length normalisation);
+  titles weigh as much as the body at query time, as in searchkit.
 - **Display text.** ``title`` and ``body`` are kept in ``_source`` but not indexed, so a
   client reads them under one name whatever the language. The text is therefore in
   ``_source`` twice; we accept that so ``_source`` stays complete (``_reindex``, ``_update``

@@ -60,7 +60,7 @@ def test_search_human_output(indexed):
         "1 result, showing 1-1 (N ms)\n"
         "\n"
         "  1. His statement comes just days after Ukraine’s top commander Aleksandr Syrsky"
-        " announced that had…  [4.01]\n"
+        " announced that had…  [2.88]\n"
         "     undated · unknown source (unknown) · en · UA,FR,RU,US · id <id>\n"
         "     “My sources informed me that the first group of French instructors is already on"
         " its way to Ukraine,” Goncharenko, a member of the Ukrainian parliament and a delegate"

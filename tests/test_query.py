@@ -23,7 +23,7 @@ def test_words_are_required_and_stemmed_per_language():
     q = parse("French instructors").query
     assert wq.Term("body_en", "instructor") in q.leaves()
     assert wq.Term("body_xx", "instructors") in q.leaves()
-    assert wq.Term("title_en", "instructor", boost=2.0) in q.leaves()
+    assert wq.Term("title_en", "instructor") in q.leaves()
 
 
 def test_stop_word_in_one_language_does_not_empty_the_and():
@@ -31,7 +31,7 @@ def test_stop_word_in_one_language_does_not_empty_the_and():
     q = parse("the war").query
     english = [sub for sub in q.subqueries if fields_of(sub) == {"title_en", "body_en"}]
     assert english and english[0] == wq.Or(
-        [wq.Term("title_en", "war", boost=2.0), wq.Term("body_en", "war")]
+        [wq.Term("title_en", "war"), wq.Term("body_en", "war")]
     )
 
 

@@ -78,7 +78,7 @@ def main() -> int:
             ok = bool(result.documents) and not result.skipped
             rows.append((name, len(text.encode()) / 1024, best * 1000, ok))
     base = rows[0][2]
-    print("| input | KB | ms (best of %d) | x ordinary | extracted |" % args.repeat)
+    print(f"| input | KB | ms (best of {args.repeat}) | x ordinary | extracted |")
     print("|---|--:|--:|--:|---|")
     for name, kb, ms, ok in rows:
         print(f"| {name} | {kb:.0f} | {ms:.0f} | {ms / base:.1f} | {'yes' if ok else 'NO'} |")

@@ -12,6 +12,7 @@ import click
 from .commands.indexing import check, export, extract, index_command
 from .commands.options import Context, echo, global_options
 from .commands.searching import facets, search, show, similar, stats
+from .commands.watching import watch
 from .errors import ExitCode, SearchkitError
 
 
@@ -67,7 +68,7 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(Context)
 
 
-for command in (index_command, search, facets, show, similar, stats, extract, check, export):
+for command in (index_command, search, facets, show, similar, stats, extract, check, export, watch):
     cli.add_command(command)
 
 

@@ -68,8 +68,16 @@ class _FileWork:
     unchanged: bool = False
 
 
-def _under(path: str, roots: list[Path]) -> bool:
-    return any(path == str(r) or path.startswith(str(r).rstrip(os.sep) + os.sep) for r in roots)
+def _under_any(path: str, roots: set[str]) -> bool:
+    """Whether ``path`` is one of ``roots`` or inside one: a walk up its parents, so that
+    pruning with thousands of roots (a watcher's deleted files) stays one pass."""
+    while True:
+        if path in roots:
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
 
 
 class Updater:
@@ -349,8 +357,12 @@ def run_update(
     lock_timeout: float = 0.0,
     progress: Progress | None = None,
     batch_size: int = 0,
+    missing_ok: bool = False,
 ) -> UpdateReport:
     """Index ``paths`` into ``store``; see the module docstring.
+
+    With ``missing_ok`` a path that no longer exists is no error: with ``prune`` its
+    documents (or those of every file under it, for a folder) are removed.
 
     With ``rebuild`` the new index is built beside the current one and swapped in when
     complete (see ``rebuild``), so searches answer from the previous index until then.
@@ -362,7 +374,7 @@ def run_update(
         progress=progress,
         started=time.perf_counter(),
     )
-    roots = check_paths(paths)
+    roots = check_paths(paths, missing_ok)
     with store.exclusive(lock_timeout):
         if rebuild:
             from .rebuild import rebuild_beside
@@ -414,7 +426,8 @@ def update_store(
             counts.rederived += rederived
             counts.unchanged += same
         if prune:
-            for path in [p for p in updater.manifest if p not in seen and _under(p, roots)]:
+            under = {str(r) for r in roots}
+            for path in [p for p in updater.manifest if p not in seen and _under_any(p, under)]:
                 counts.removed += updater.remove(path)
         updater.index_files(to_extract, jobs, counts, progress)
         counts.unchanged += updater.unchanged_documents

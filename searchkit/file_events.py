@@ -3,7 +3,7 @@ or stat scans where events are unavailable (no watchfiles, network file systems,
 
 A source answers ``changes()`` with the paths that changed since the last call, each as
 ``(kind, path)`` with kind ``"added"``, ``"modified"`` or ``"deleted"``, waiting at most its
-``timeout`` for them. Deciding which of them matter is the watcher's job.
+own timeout (or the one given) for them. Deciding which of them matter is the watcher's job.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ BURST_MAX_MS = 1000
 class EventSource(Protocol):
     kind: str
 
-    def changes(self) -> set[Change]: ...
+    def changes(self, timeout: float | None = None) -> set[Change]: ...
 
     def close(self) -> None: ...
 
@@ -89,9 +89,9 @@ class InotifySource:
             self._ended = True
         return {(self._kinds[kind], path) for kind, path in raw or ()}
 
-    def changes(self) -> set[Change]:
+    def changes(self, timeout: float | None = None) -> set[Change]:
         found, self._pending = self._pending, set()
-        deadline = time.monotonic() + self._timeout
+        deadline = time.monotonic() + (self._timeout if timeout is None else timeout)
         # Each step returns after 0.2 s without events, or with a finished burst.
         while not found and not self._ended and time.monotonic() < deadline:
             found = self._next()
@@ -113,8 +113,9 @@ class PollingSource:
         self._interval = interval
         self._files = scan(roots)
 
-    def changes(self) -> set[Change]:
-        if self._stop.wait(self._interval):
+    def changes(self, timeout: float | None = None) -> set[Change]:
+        # A scan costs a stat() per file: never more often than every interval.
+        if self._stop.wait(max(timeout or 0.0, self._interval)):
             return set()
         files = scan(self._roots)
         old = self._files

@@ -49,6 +49,10 @@ LOCK_WAIT = 5.0
 COMMIT_GAP = 0.3
 #: Paths per commit: bounds how long the lock is held while a large copy is indexed.
 MAX_PATHS_PER_COMMIT = 2_000
+#: A burst of this many changes may be a long copy: its rest is awaited, up to the longer
+#: time in seconds, so that it is committed in a few large commits rather than many small.
+LARGE_BURST = 100
+LARGE_BURST_WAIT = 10.0
 
 CommitCallback = Callable[[UpdateReport], None]
 
@@ -100,6 +104,8 @@ class Watcher:
             self._commit([str(r) for r in self.roots], initial=True)
             while not self.stop.is_set():
                 changes = self._wait()
+                if len(changes) >= LARGE_BURST:
+                    changes |= self._rest_of_burst()
                 paths = self._relevant(changes) | self._roots_changed()
                 if paths and not self.stop.is_set():
                     self._commit_all(paths)
@@ -138,6 +144,16 @@ class Watcher:
             self.stop.wait(self.interval)
             return set()
         return self.source.changes()
+
+    def _rest_of_burst(self) -> set[Change]:
+        found: set[Change] = set()
+        deadline = time.monotonic() + LARGE_BURST_WAIT
+        while self.source is not None and time.monotonic() < deadline:
+            more = self.source.changes(timeout=0.3)
+            if not more or self.stop.is_set():
+                break
+            found |= more
+        return found
 
     def _roots_changed(self) -> set[str]:
         """Folders that vanished, came back or were replaced since the last look: each is

@@ -204,6 +204,31 @@ def test_waits_for_another_writer_instead_of_failing(running, monkeypatch):
     running.shows("narwhal", {"second.txt"}, "the change committed after the lock was freed")
 
 
+def test_an_index_run_elsewhere_gets_its_turn_during_a_stream_of_saves(running, tmp_path):
+    other = tmp_path / "other"
+    for i in range(5):
+        write(other / f"o{i}.txt", f"Other {i}", "An okapi grazed.")
+    saving = threading.Event()
+
+    def keep_saving() -> None:
+        for i in range(200):
+            if saving.is_set():
+                return
+            write(running.folder / "busy.txt", "Busy", f"Revision {i} of the draft.")
+            time.sleep(0.05)
+
+    saver = threading.Thread(target=keep_saving, daemon=True)
+    saver.start()
+    try:
+        with Index.open(running.index_path) as elsewhere:
+            report = elsewhere.update([other], lock_timeout=TIMEOUT, jobs=1)
+    finally:
+        saving.set()
+        saver.join(TIMEOUT)
+    assert report.added == 5
+    running.shows("okapi", {f"o{i}.txt" for i in range(5)}, "the other run's documents")
+
+
 def test_index_folder_inside_the_watched_folder_is_not_watched(tmp_path, mode):
     folder = tmp_path / "articles"
     write(folder / "first.txt", "Opening", "The aardvark arrived.")

@@ -222,12 +222,14 @@ class Watcher:
         gap = COMMIT_GAP - (time.monotonic() - self._last_commit)
         if gap > 0 and self.stop.wait(gap):
             return
+        # Pruning looks at every file the index knows: only for gone paths and folders.
+        prune = initial or not all(os.path.isfile(p) for p in paths)
         said = False
         while True:
             try:
                 report = self.index.update(
                     paths,
-                    prune=True,
+                    prune=prune,
                     missing_ok=True,
                     jobs=self.jobs,
                     lock_timeout=LOCK_WAIT,

@@ -71,13 +71,16 @@ class _FileWork:
 def _under_any(path: str, roots: set[str]) -> bool:
     """Whether ``path`` is one of ``roots`` or inside one: a walk up its parents, so that
     pruning with thousands of roots (a watcher's deleted files) stays one pass."""
-    while True:
-        if path in roots:
+    if path in roots:
+        return True
+    end = len(path)
+    while end > 0:
+        end = path.rfind(os.sep, 0, end)
+        if end == 0:
+            return os.sep in roots
+        if end > 0 and path[:end] in roots:
             return True
-        parent = os.path.dirname(path)
-        if parent == path:
-            return False
-        path = parent
+    return False
 
 
 class Updater:

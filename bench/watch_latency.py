@@ -217,7 +217,7 @@ def run(docs: int, args: argparse.Namespace) -> None:
         if args.baseline_saves:
 
             def commit() -> None:
-                index.update([probe], jobs=1)
+                index.update([probe], jobs=1, lock_timeout=600)
 
             latencies, lost = measure_saves(index, probe, args.baseline_saves, "a", commit)
             print(f"  baseline (Index.update per save): {percentiles(latencies)}", flush=True)

@@ -203,11 +203,14 @@ class Index:
         lock_timeout: float = 0.0,
         progress: Callable[[int, int], None] | None = None,
         batch_size: int = 0,
+        missing_ok: bool = False,
     ) -> model.UpdateReport:
         """Index new and changed files under ``paths``; see ``engine.updater``.
 
-        Work is committed every ``batch_size`` documents (default 5,000) or 60 seconds, so an
+        Work is committed every ``batch_size`` documents (default 20,000) or 60 seconds, so an
         interruption loses at most one batch. ``progress(done, total)`` is called per file.
+        With ``missing_ok`` and ``prune``, a path that no longer exists has its documents
+        removed instead of being an error (how ``searchkit watch`` applies a deletion).
         """
         from .engine.updater import run_update
 
@@ -221,6 +224,7 @@ class Index:
             lock_timeout=lock_timeout,
             progress=progress,
             batch_size=batch_size,
+            missing_ok=missing_ok,
         )
 
     # -- reading ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from .commands.indexing import check, export, extract, index_command
 from .commands.options import Context, echo, global_options
 from .commands.searching import facets, search, show, similar, stats
 from .commands.serving import serve
+from .commands.watching import watch
 from .errors import ExitCode, SearchkitError
 
 
@@ -68,7 +69,19 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(Context)
 
 
-COMMANDS = (index_command, search, facets, show, similar, stats, extract, check, export, serve)
+COMMANDS = (
+    index_command,
+    search,
+    facets,
+    show,
+    similar,
+    stats,
+    extract,
+    check,
+    export,
+    serve,
+    watch,
+)
 for command in COMMANDS:
     cli.add_command(command)
 

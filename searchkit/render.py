@@ -212,3 +212,15 @@ def render_check(report: model.CheckReport) -> str:
     lines += [f"  repaired: {r}" for r in report.repairs]
     lines += [f"  note: {n}" for n in report.notes]
     return "\n".join(lines)
+
+
+def format_commit_line(report: model.UpdateReport, when: str) -> str:
+    """One line per `searchkit watch` commit.
+
+    ``12:03:04  3 added, 1 updated, 0 removed (0.4 s)``
+    """
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    return (
+        f"{when}  {report.added} added, {report.updated} updated, {report.removed} removed"
+        f"{skipped} ({report.took_ms / 1000:.1f} s)"
+    )

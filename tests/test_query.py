@@ -30,9 +30,7 @@ def test_stop_word_in_one_language_does_not_empty_the_and():
     # "the" is an English stop word: the English tree must still require "war" alone.
     q = parse("the war").query
     english = [sub for sub in q.subqueries if fields_of(sub) == {"title_en", "body_en"}]
-    assert english and english[0] == wq.Or(
-        [wq.Term("title_en", "war"), wq.Term("body_en", "war")]
-    )
+    assert english and english[0] == wq.Or([wq.Term("title_en", "war"), wq.Term("body_en", "war")])
 
 
 def test_hyphenated_word_is_a_phrase():

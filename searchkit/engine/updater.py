@@ -19,13 +19,13 @@ from pathlib import Path
 
 from ..config import ExtractConfig
 from ..errors import IndexIOError
-from ..extract.documents import document_id
-from ..extract.files import SourceFile, check_paths, iter_files
+from ..extract.files import check_paths, iter_files
 from ..extract.formats import JSON_SUFFIXES, JSONL_SUFFIXES, article_suffix
 from ..extract.pipeline import jsonl_spans
 from ..model import SkippedFile, UpdateReport
 from ..registry import FacetRegistry
 from .facet_files import save_missing_facet_files
+from .file_keys import under_any, unique_id_keys
 from .manifest import FileEntry, Manifest, load_manifest, manifest_from_index, save_manifest
 from .merging import tiered_merge
 from .rederive import apply_declared_facets, rederive_documents
@@ -71,10 +71,6 @@ class _FileWork:
     skipped: list[SkippedFile] = field(default_factory=list)
     identity: tuple[str, int, int] | None = None  # content hash, mtime_ns, size
     unchanged: bool = False
-
-
-def _under(path: str, roots: list[Path]) -> bool:
-    return any(path == str(r) or path.startswith(str(r).rstrip(os.sep) + os.sep) for r in roots)
 
 
 class Updater:
@@ -336,8 +332,12 @@ def run_update(
     lock_timeout: float = 0.0,
     progress: Progress | None = None,
     batch_size: int = 0,
+    missing_ok: bool = False,
 ) -> UpdateReport:
     """Index ``paths`` into ``store``; see the module docstring.
+
+    With ``missing_ok`` a path that no longer exists is no error: with ``prune`` its
+    documents (or those of every file under it, for a folder) are removed.
 
     With ``rebuild`` the new index is built beside the current one and swapped in when
     complete (see ``rebuild``), so searches answer from the previous index until then.
@@ -349,7 +349,7 @@ def run_update(
         progress=progress,
         started=time.perf_counter(),
     )
-    roots = check_paths(paths)
+    roots = check_paths(paths, missing_ok)
     with store.exclusive(lock_timeout):
         if rebuild:
             from .rebuild import rebuild_beside
@@ -400,8 +400,8 @@ def update_store(
         if to_rederive:
             counts.unchanged += rederive_documents(updater, to_rederive)
         if prune:
-            resolved = [Path(os.path.realpath(root)) for root in roots]
-            for path in [p for p in updater.manifest if p not in seen and _under(p, resolved)]:
+            resolved = {os.path.realpath(root) for root in roots}
+            for path in [p for p in updater.manifest if p not in seen and under_any(p, resolved)]:
                 updater.prune(path)
         wanted = set(to_extract)
         updater.id_keys = unique_id_keys([s for s in sources if s.path in wanted], updater.manifest)
@@ -428,29 +428,3 @@ def update_store(
         files_left=max(0, len(to_extract) - updater.files_committed) if interrupted else 0,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
     )
-
-
-def unique_id_keys(sources: list[SourceFile], manifest: Manifest) -> dict[str, str]:
-    """path -> the key its document ids hash: the root's name and the relative path, with
-    more of the root's folders where another file (in the index, or earlier in this run)
-    already has the ids of that key, as two roots of the same name would."""
-    if not sources:
-        return {}
-    owners = {doc_id: path for path, entry in manifest.items() for doc_id in entry.doc_ids}
-    keys = {}
-    for source in sources:
-        depth, key = 1, source.id_key(1)
-        while True:
-            probes = (document_id(key, None), document_id(key, 1))
-            if all(owners.get(probe, source.path) == source.path for probe in probes):
-                break
-            deeper = source.id_key(depth + 1)
-            if deeper == key:  # the whole path is taken: only the absolute path is left
-                key = source.path
-                probes = (document_id(key, None), document_id(key, 1))
-                break
-            depth, key = depth + 1, deeper
-        keys[source.path] = key
-        for probe in probes:
-            owners.setdefault(probe, source.path)
-    return keys

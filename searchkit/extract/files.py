@@ -11,12 +11,13 @@ from ..errors import UsageError
 from .formats import SUPPORTED_SUFFIXES, article_suffix
 
 
-def check_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Absolute paths, or a UsageError naming the first that does not exist."""
+def check_paths(paths: Iterable[str | os.PathLike], missing_ok: bool = False) -> list[Path]:
+    """Absolute paths, or a UsageError naming the first that does not exist (unless
+    ``missing_ok``: a watcher names files that were deleted, to prune them)."""
     checked = []
     for p in paths:
         path = Path(p).expanduser()
-        if not path.exists() and not path.is_symlink():  # a broken link is reported later
+        if not missing_ok and not path.exists() and not path.is_symlink():  # broken: later
             raise UsageError(f"no such file or directory: {p}")
         checked.append(Path(os.path.abspath(path)))
     return checked

@@ -136,12 +136,12 @@ class PollingSource:
 def scan(roots: Iterable[Path]) -> dict[str, tuple[int, int, int]]:
     """path -> (mtime_ns, size, inode) of every article file under ``roots``."""
     files = {}
-    for path in iter_files([r for r in roots if r.exists()]):
+    for source in iter_files([r for r in roots if r.exists()]):
         try:
-            st = os.stat(path)
+            st = os.stat(source.path)
         except OSError:
             continue  # vanished since the folder was listed
-        files[str(path)] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        files[source.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
     return files
 
 

@@ -209,7 +209,7 @@ class Watcher:
         wanted: set[str] = set()
         for path in _outermost(paths):
             if os.path.isdir(path) and path not in map(str, self.roots):
-                wanted.update(str(p) for p in iter_files([Path(path)]))
+                wanted.update(source.path for source in iter_files([Path(path)]))
             else:
                 wanted.add(path)
         ordered = sorted(wanted)

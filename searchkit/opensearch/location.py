@@ -1,0 +1,141 @@
+"""Where an OpenSearch index is, and how to talk to it: the location, credentials, the client.
+
+A location is ``opensearch+http://host:port/name`` or ``opensearch+https://host:port/name``.
+Credentials never go in it (a URL ends up in shell history, logs and error messages): they
+come from ``SEARCHKIT_OPENSEARCH_USER`` and ``SEARCHKIT_OPENSEARCH_PASSWORD``, or from the
+``[engine]`` table of the config (``user``, ``password``). TLS certificates are verified
+unless ``SEARCHKIT_OPENSEARCH_INSECURE=1`` (or ``insecure = true``), which warns once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..errors import ClusterUnavailableError, UsageError
+
+SCHEMES = ("opensearch+http", "opensearch+https")
+USER_ENV = "SEARCHKIT_OPENSEARCH_USER"
+PASSWORD_ENV = "SEARCHKIT_OPENSEARCH_PASSWORD"
+INSECURE_ENV = "SEARCHKIT_OPENSEARCH_INSECURE"
+CA_ENV = "SEARCHKIT_OPENSEARCH_CA"
+#: OpenSearch's rule for index names (lower case, no leading _ - +, none of \ / * ? " < > | , #).
+_INDEX_NAME = re.compile(r"[a-z0-9][a-z0-9_.+-]{0,254}")
+#: Statuses worth retrying: overload and a node that is going away or not yet there.
+RETRY_STATUSES = (429, 502, 503, 504)
+
+
+def is_opensearch_location(location: str | os.PathLike | None) -> bool:
+    """True for ``opensearch+http(s)://...``; a folder path is a Whoosh index."""
+    return isinstance(location, str) and location.split("://", 1)[0].lower() in SCHEMES
+
+
+@dataclass(frozen=True)
+class Location:
+    """A parsed ``opensearch+http(s)://host:port/name``, without credentials."""
+
+    url: str  # http(s)://host:port, printable
+    index: str
+    user: str = field(default="", repr=False)
+    password: str = field(default="", repr=False, compare=False)
+    verify: bool = True
+    ca_certs: str = ""
+
+    def __str__(self) -> str:
+        return f"opensearch+{self.url}/{self.index}"
+
+
+def parse_location(location: str, config: Mapping[str, object] | None = None) -> Location:
+    """Parse a location; a UsageError says what is wrong with it. ``config`` is the
+    ``[engine]`` table of searchkit.toml, if any (credentials, ``insecure``, ``ca``)."""
+    config = config or {}
+    parts = urlsplit(location)
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        raise UsageError(
+            f"unknown index location {location!r}: use a folder or opensearch+http://host:port/name"
+        )
+    if parts.username or parts.password:
+        raise UsageError(
+            f"put no credentials in the index location: set {USER_ENV} and {PASSWORD_ENV}"
+        )
+    if not parts.hostname:
+        raise UsageError("the OpenSearch location has no host: opensearch+http://host:port/name")
+    name = parts.path.strip("/")
+    if not _INDEX_NAME.fullmatch(name) or name in (".", ".."):
+        raise UsageError(
+            f"bad OpenSearch index name {name!r} in {scheme}://{parts.netloc}/...: use lower "
+            "case letters, digits, '-', '_' or '.', not starting with '-', '_' or '+'"
+        )
+    try:
+        port = parts.port or (443 if scheme.endswith("https") else 9200)
+    except ValueError:
+        raise UsageError(f"bad port in {location!r}") from None
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    insecure = os.environ.get(INSECURE_ENV, "") not in ("", "0", "false") or bool(
+        config.get("insecure")
+    )
+    return Location(
+        url=f"{scheme.removeprefix('opensearch+')}://{host}:{port}",
+        index=name,
+        user=os.environ.get(USER_ENV) or str(config.get("user") or ""),
+        password=os.environ.get(PASSWORD_ENV) or str(config.get("password") or ""),
+        verify=not insecure,
+        ca_certs=os.environ.get(CA_ENV) or str(config.get("ca") or ""),
+    )
+
+
+_warned_insecure = False
+
+
+def make_client(location: Location, timeout: float = 30.0):
+    """An ``opensearchpy.OpenSearch`` for the location, retrying overload and failover."""
+    global _warned_insecure
+    try:
+        from opensearchpy import OpenSearch
+    except ImportError:
+        raise UsageError(
+            "the OpenSearch engine needs opensearch-py: pip install 'searchkit[opensearch]'"
+        ) from None
+    options: dict[str, object] = {
+        "hosts": [location.url],
+        "timeout": timeout,
+        "max_retries": 3,
+        "retry_on_status": RETRY_STATUSES,
+        "retry_on_timeout": True,
+        "http_compress": False,
+    }
+    if location.user:
+        options["http_auth"] = (location.user, location.password)
+    if location.url.startswith("https:"):
+        options["use_ssl"] = True
+        options["verify_certs"] = location.verify
+        options["ssl_show_warn"] = False
+        if location.ca_certs:
+            options["ca_certs"] = location.ca_certs
+        if not location.verify and not _warned_insecure:
+            _warned_insecure = True
+            print(
+                f"Warning: TLS certificates of {location.url} are not verified ({INSECURE_ENV})",
+                file=sys.stderr,
+            )
+    return OpenSearch(**options)
+
+
+def unavailable(location: Location, exc: BaseException) -> ClusterUnavailableError:
+    """The error for a cluster that cannot be reached; never shows credentials."""
+    reason = type(exc).__name__
+    info = getattr(exc, "info", None)
+    if isinstance(info, Exception):
+        reason = str(info).split(":", 1)[0][:80] or reason
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int):
+        reason = f"HTTP {status}"
+    return ClusterUnavailableError(
+        f"cannot reach OpenSearch at {location.url} ({reason}): start the cluster "
+        "(scripts/opensearch-local start) or check the index location"
+    )

@@ -115,14 +115,28 @@ def facet_from(
     limit: int,
     selected: Iterable[str],
     label=None,
+    merges: Mapping[str, str] | None = None,
 ) -> model.Facet:
-    """A Facet from one facet's filter aggregation (see ``export.facet_aggregations``)."""
+    """A Facet from one facet's filter aggregation (see ``export.facet_aggregations``);
+    ``merges`` folds surname-only actors into their full name (counted by ``groups``)."""
     chosen = set(selected)
     buckets = agg["values"]["buckets"]
     missing = int(agg["missing"]["doc_count"])
     if name == "date":
         ranked = [(b["key_as_string"], int(b["doc_count"])) for b in buckets if b["doc_count"]]
         shown = ranked[-limit:] if limit else ranked
+        distinct = len(ranked)
+    elif merges and "groups" in agg:
+        groups = agg["groups"]["buckets"]
+        counts: dict[str, int] = {}
+        for b in buckets:
+            value = merges.get(str(b["key"]), str(b["key"]))
+            if value in groups:
+                counts[value] = int(groups[value]["doc_count"])
+            else:
+                counts[value] = counts.get(value, 0) + int(b["doc_count"])
+        ranked = sorted(((v, c) for v, c in counts.items() if c), key=lambda kv: (-kv[1], kv[0]))
+        shown = ranked[:limit] if limit else ranked
         distinct = len(ranked)
     else:
         ranked = [(str(b["key"]), int(b["doc_count"])) for b in buckets]

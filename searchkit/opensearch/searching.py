@@ -61,6 +61,19 @@ class Searcher:
 
         return self._cached(f"values:{facet}", compute)
 
+    def actor_names(self) -> dict[str, str]:
+        """Surname-only actors -> the one full name they merge with, as in the Whoosh engine's
+        facet table (computed from the whole vocabulary, so it follows every update)."""
+        from ..search.facets import surname_merges
+
+        return self._cached("actor_names", lambda: surname_merges(self.values("actor")))
+
+    def _actor_groups(self) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for surname, full in self.actor_names().items():
+            groups.setdefault(full, [full]).append(surname)
+        return groups
+
     def languages(self) -> tuple[str, ...]:
         """The language fields that hold documents, as the Whoosh engine's present_languages."""
         if not self.stemming:
@@ -87,6 +100,12 @@ class Searcher:
                 out.append(value.lower())
             elif facet == "language":
                 out.append(value.strip().lower())
+            elif facet == "actor":
+                names = self.actor_names()
+                merged = {names.get(v, v) for v in self.values(facet)}
+                groups = self._actor_groups()
+                for full in _match_names(value, merged):
+                    out.extend(groups.get(full, [full]))
             else:
                 out.extend(_match_names(value, self.values(facet)))
         return out
@@ -124,6 +143,15 @@ class Searcher:
             terms = agg["aggs"]["values"].get("terms")
             if terms:  # exact counts with several shards, as searchkit's are
                 terms["shard_size"] = max(limit * 5, 1000)
+        groups = self._actor_groups() if "actor" in request.facets else {}
+        if groups:
+            # A merged actor counts each document once, whichever of its names it carries:
+            # every value is counted, and each merged group by a filter of its own.
+            actor = body["aggs"]["actor"]["aggs"]
+            actor["values"]["terms"]["size"] = ALL_VALUES
+            actor["groups"] = {
+                "filters": {"filters": {f: {"terms": {"actor": n}} for f, n in groups.items()}}
+            }
         body["query"] = translated.query or {"bool": {"must_not": [{"match_all": {}}]}}
         body["track_total_hits"] = True
         offset = (request.page - 1) * request.limit
@@ -143,8 +171,9 @@ class Searcher:
         response = self.client.search(index=self.index, body=body)
         total = int(response["hits"]["total"]["value"])
         aggs = response.get("aggregations", {})
+        names = self.actor_names()
         hits = [
-            hit_from(raw, rank, {}, request.snippets)
+            hit_from(raw, rank, names, request.snippets)
             for rank, raw in enumerate(response["hits"]["hits"], start=offset + 1)
         ]
         facets = [
@@ -154,6 +183,7 @@ class Searcher:
                 request.facet_limit,
                 selected.get(name, ()),
                 _label_function(name),
+                names if name == "actor" else None,
             )
             for name in request.facets
         ]
@@ -296,7 +326,8 @@ class Searcher:
         }
         response = self.client.search(index=self.index, body=body)
         return [
-            hit_from(raw, rank, {}) for rank, raw in enumerate(response["hits"]["hits"], start=1)
+            hit_from(raw, rank, self.actor_names())
+            for rank, raw in enumerate(response["hits"]["hits"], start=1)
         ]
 
 

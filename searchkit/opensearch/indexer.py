@@ -170,6 +170,7 @@ class BulkUpdater:
                     pending.failed = True
                     error = result.get("error") or {}
                     reason = error.get("reason") or error.get("type") or f"HTTP {status}"
+                    reason = reason.split(". ", 1)[0][:200]  # the first sentence says it
                     record = source.get("record") if source else None
                     where = pending.extraction.path + (f":{record}" if record is not None else "")
                     self.counts.skipped.append(

@@ -239,7 +239,11 @@ class Searcher:
                         "prefix_length": 1,
                         "min_word_length": 2,
                         "sort": "frequency",
-                        "size": 3,
+                        # Every indexed word within two edits is a candidate, as in the
+                        # Whoosh engine: no similarity floor, and many inspected.
+                        "accuracy": 0.0,
+                        "max_inspections": 100,
+                        "size": 10,
                     },
                 }
         body = {"size": 0, "suggest": suggest}

@@ -44,48 +44,65 @@ class Location:
     password: str = field(default="", repr=False, compare=False)
     verify: bool = True
     ca_certs: str = ""
+    more_hosts: tuple[str, ...] = ()  # other nodes of the same cluster, for failover
+
+    @property
+    def hosts(self) -> list[str]:
+        return [self.url, *self.more_hosts]
 
     def __str__(self) -> str:
-        return f"opensearch+{self.url}/{self.index}"
+        nodes = ",".join(h.split("://", 1)[1] for h in self.hosts)
+        return f"opensearch+{self.url.split('://', 1)[0]}://{nodes}/{self.index}"
 
 
 def parse_location(location: str, config: Mapping[str, object] | None = None) -> Location:
-    """Parse a location; a UsageError says what is wrong with it. ``config`` is the
-    ``[engine]`` table of searchkit.toml, if any (credentials, ``insecure``, ``ca``)."""
+    """Parse a location; a UsageError says what is wrong with it. Several nodes of one
+    cluster are given comma-separated (``opensearch+http://h1:9200,h2:9200/news``), so the
+    client can fail over. ``config`` is the ``[engine]`` table of searchkit.toml, if any
+    (credentials, ``insecure``, ``ca``)."""
     config = config or {}
-    parts = urlsplit(location)
-    scheme = parts.scheme.lower()
-    if scheme not in SCHEMES:
+    scheme, _, rest = location.partition("://")
+    scheme = scheme.lower()
+    if scheme not in SCHEMES or not rest:
         raise UsageError(
             f"unknown index location {location!r}: use a folder or opensearch+http://host:port/name"
         )
-    if parts.username or parts.password:
-        raise UsageError(
-            f"put no credentials in the index location: set {USER_ENV} and {PASSWORD_ENV}"
-        )
-    if not parts.hostname:
-        raise UsageError("the OpenSearch location has no host: opensearch+http://host:port/name")
-    name = parts.path.strip("/")
+    netloc, _, name = rest.partition("/")
+    name = name.strip("/")
+    http = scheme.removeprefix("opensearch+")
+    hosts = []
+    for node in netloc.split(","):
+        parts = urlsplit(f"{http}://{node}")
+        if parts.username or parts.password:
+            raise UsageError(
+                f"put no credentials in the index location: set {USER_ENV} and {PASSWORD_ENV}"
+            )
+        if not parts.hostname:
+            raise UsageError(
+                "the OpenSearch location has no host: opensearch+http://host:port/name"
+            )
+        try:
+            port = parts.port or (443 if http == "https" else 9200)
+        except ValueError:
+            raise UsageError(f"bad port in {location!r}") from None
+        host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+        hosts.append(f"{http}://{host}:{port}")
     if not _INDEX_NAME.fullmatch(name) or name in (".", ".."):
         raise UsageError(
-            f"bad OpenSearch index name {name!r} in {scheme}://{parts.netloc}/...: use lower "
+            f"bad OpenSearch index name {name!r} in {scheme}://{netloc}/...: use lower "
             "case letters, digits, '-', '_' or '.', not starting with '-', '_' or '+'"
         )
-    try:
-        port = parts.port or (443 if scheme.endswith("https") else 9200)
-    except ValueError:
-        raise UsageError(f"bad port in {location!r}") from None
-    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
     insecure = os.environ.get(INSECURE_ENV, "") not in ("", "0", "false") or bool(
         config.get("insecure")
     )
     return Location(
-        url=f"{scheme.removeprefix('opensearch+')}://{host}:{port}",
+        url=hosts[0],
         index=name,
         user=os.environ.get(USER_ENV) or str(config.get("user") or ""),
         password=os.environ.get(PASSWORD_ENV) or str(config.get("password") or ""),
         verify=not insecure,
         ca_certs=os.environ.get(CA_ENV) or str(config.get("ca") or ""),
+        more_hosts=tuple(hosts[1:]),
     )
 
 
@@ -102,7 +119,7 @@ def make_client(location: Location, timeout: float = 30.0):
             "the OpenSearch engine needs opensearch-py: pip install 'searchkit[opensearch]'"
         ) from None
     options: dict[str, object] = {
-        "hosts": [location.url],
+        "hosts": location.hosts,
         "timeout": timeout,
         "max_retries": 3,
         "retry_on_status": RETRY_STATUSES,

@@ -194,6 +194,7 @@ def test_get_documents_similar_and_stats(seeds_both):
     stats = engine.stats()
     assert stats.documents == 5 and stats.last_update is not None
     assert stats.facets == whoosh.stats().facets
+    assert engine.actor_merges() == whoosh.actor_merges()
     with pytest.raises(Exception) as missing:
         engine.get("no-such-id")
     assert missing.value.exit_code == ExitCode.NOT_FOUND

@@ -286,9 +286,12 @@ class OpenSearchIndex:
         hits = scan(self.client, index=self.location.index, size=1000, preserve_order=False)
         return (document_from_source(hit["_source"]) for hit in hits)
 
+    @_client_errors
     def actor_merges(self) -> dict[str, str]:
-        """Surname-only actors -> full names; OpenSearch stores actors as extracted."""
-        return {}
+        """Surname-only actors -> the one full name they are merged with in facets and hits
+        (the documents keep the names as extracted; the merge is applied when searching)."""
+        self._check_open()
+        return dict(self._searcher.actor_names())
 
     @_client_errors
     def stats(self, facet_limit: int = 5) -> model.IndexStats:

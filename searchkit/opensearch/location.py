@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -106,7 +107,35 @@ def parse_location(location: str, config: Mapping[str, object] | None = None) ->
     )
 
 
+#: Pauses between rounds of tries when every node failed: overload or failover in progress.
+BACKOFF_SECONDS = (0.25, 0.5, 1.0, 2.0)
+
 _warned_insecure = False
+
+
+def _transport_class():
+    from opensearchpy import Transport
+    from opensearchpy.exceptions import ConnectionError as TransportConnectionError
+    from opensearchpy.exceptions import TransportError
+
+    class BackoffTransport(Transport):
+        """Each request tries every node once (the client's own retries), then waits and
+        tries again, doubling the pause: a node being replaced or a cluster shedding load
+        (429, 502, 503, 504, refused connections) is given a few seconds before an error."""
+
+        def perform_request(self, *args, **kwargs):
+            for pause in (*BACKOFF_SECONDS, None):
+                try:
+                    return super().perform_request(*args, **kwargs)
+                except TransportError as exc:
+                    retryable = isinstance(exc, TransportConnectionError) or (
+                        exc.status_code in RETRY_STATUSES
+                    )
+                    if not retryable or pause is None:
+                        raise
+                    time.sleep(pause)
+
+    return BackoffTransport
 
 
 def make_client(location: Location, timeout: float = 30.0):
@@ -121,7 +150,8 @@ def make_client(location: Location, timeout: float = 30.0):
     options: dict[str, object] = {
         "hosts": location.hosts,
         "timeout": timeout,
-        "max_retries": 3,
+        "max_retries": max(1, len(location.hosts) - 1),
+        "transport_class": _transport_class(),
         "retry_on_status": RETRY_STATUSES,
         "retry_on_timeout": True,
         "http_compress": False,

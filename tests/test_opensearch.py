@@ -302,3 +302,18 @@ def _keys(node) -> set[str]:
     if isinstance(node, list):
         return set().union(*(_keys(v) for v in node))
     return set()
+
+
+def test_location_parsing_keeps_credentials_out_of_sight(monkeypatch):
+    monkeypatch.delenv("SEARCHKIT_OPENSEARCH_USER", raising=False)
+    monkeypatch.delenv("SEARCHKIT_OPENSEARCH_PASSWORD", raising=False)
+    config = {"user": "carol", "password": "hunter2-secret", "insecure": True}
+    location = parse_location("opensearch+https://a.example:9243,b.example/news", config)
+    assert location.hosts == ["https://a.example:9243", "https://b.example:443"]
+    assert str(location) == "opensearch+https://a.example:9243,b.example:443/news"
+    assert (location.user, location.verify) == ("carol", False)
+    assert "hunter2" not in repr(location) and "carol" not in repr(location)
+    monkeypatch.setenv("SEARCHKIT_OPENSEARCH_PASSWORD", "from-env")
+    assert parse_location("opensearch+http://h/news", config).password == "from-env"
+    with pytest.raises(UsageError, match="unknown index location"):
+        parse_location("elastic://h/news")

@@ -218,7 +218,8 @@ class BulkUpdater:
             self.counts.unchanged += len(previous.doc_ids)
             return
         new_ids = [doc.id for doc in extraction.documents]
-        stale = [i for i in (previous.doc_ids if previous else []) if i not in set(new_ids)]
+        kept = set(new_ids)
+        stale = [i for i in (previous.doc_ids if previous else []) if i not in kept]
         if not new_ids and not stale:
             return
         entry = FileEntry(

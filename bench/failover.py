@@ -17,6 +17,8 @@ knows all three nodes. Then:
 4. A new index: ``update`` runs in a child process, a node is SIGKILLed 3 s in; the run
    ends (or fails with exit code 10), the node is restarted, the same update runs again,
    and every document must be in the index exactly once (count and ids).
+5. A new index: the update process itself is SIGKILLed 20 s in; the rerun sends what was
+   not acknowledged, and again every document must be there exactly once.
 
 Figures are printed; the run exits non-zero if a document is missing or duplicated.
 """
@@ -43,6 +45,7 @@ HARNESS = REPO / "scripts" / "opensearch-local"
 LOAD_SECONDS = 30.0
 KILL_AFTER = 8.0
 RETRIES = 6
+CLIENT_KILL_AFTER = 20.0
 
 
 def harness(*args: str, data: Path, port: int) -> str:
@@ -205,6 +208,39 @@ def main() -> int:
         )
         ok &= once and count == len(expected)
         engine.client.indices.delete(index="failover-index")
+        engine.close()
+
+        # The indexing process itself killed: only acknowledged files are in its manifest.
+        location3 = f"opensearch+http://{nodes}/failover-client"
+        child = subprocess.Popen(
+            [sys.executable, "-c", UPDATE, location3, str(folder)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        time.sleep(CLIENT_KILL_AFTER)
+        child.kill()
+        child.communicate()
+        engine = open_engine(location3, create=False)
+        engine.client.indices.refresh(index="failover-client")
+        partial = engine.client.count(index="failover-client")["count"]
+        print(
+            f"SIGKILL the update process after {CLIENT_KILL_AFTER:.0f} s: {partial:,} documents in"
+        )
+        rerun = subprocess.run(
+            [sys.executable, "-c", UPDATE, location3, str(folder)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+        print(f"rerun: {rerun.stdout.strip()} (exit code {rerun.returncode})")
+        engine.client.indices.refresh(index="failover-client")
+        count = engine.client.count(index="failover-client")["count"]
+        once = sorted(all_ids(engine)) == expected
+        print(f"after the rerun: {count:,} documents; every id exactly once: {once}")
+        ok &= once and count == len(expected)
+        engine.client.indices.delete(index="failover-client")
         engine.close()
     finally:
         subprocess.run([str(HARNESS), "stop", "--data", str(data)], check=False)

@@ -143,6 +143,9 @@ class Searcher:
             terms = agg["aggs"]["values"].get("terms")
             if terms:  # exact counts with several shards, as searchkit's are
                 terms["shard_size"] = max(limit * 5, 1000)
+            if "distinct" in agg["aggs"]:
+                # Exact up to 40,000 values (the largest threshold), not 3,000.
+                agg["aggs"]["distinct"]["cardinality"]["precision_threshold"] = 40_000
         groups = self._actor_groups() if "actor" in request.facets else {}
         if groups:
             # A merged actor counts each document once, whichever of its names it carries:

@@ -317,3 +317,12 @@ def test_location_parsing_keeps_credentials_out_of_sight(monkeypatch):
     assert parse_location("opensearch+http://h/news", config).password == "from-env"
     with pytest.raises(UsageError, match="unknown index location"):
         parse_location("elastic://h/news")
+
+
+def test_highlight_marks_become_snippet_spans():
+    from searchkit.opensearch.results import POST_TAG, PRE_TAG, snippet_from_highlight
+
+    fragment = f"The  {PRE_TAG}French{POST_TAG}\n {PRE_TAG}instructors{POST_TAG} arrive"
+    snippet, spans = snippet_from_highlight(fragment)
+    assert snippet == "The French instructors arrive"
+    assert [snippet[a:b] for a, b in spans] == ["French", "instructors"]

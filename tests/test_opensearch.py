@@ -326,3 +326,26 @@ def test_highlight_marks_become_snippet_spans():
     snippet, spans = snippet_from_highlight(fragment)
     assert snippet == "The French instructors arrive"
     assert [snippet[a:b] for a, b in spans] == ["French", "instructors"]
+
+
+def test_engine_table_of_the_config(tmp_path):
+    from searchkit.errors import ConfigError
+    from searchkit.opensearch import engine_table
+
+    config = tmp_path / "searchkit.toml"
+    assert engine_table(config) == {}
+    config.write_text(
+        '[actors]\nignore = ["Photo"]\n\n[engine]\n'
+        'location = "opensearch+https://search.example:9200/news"\nshards = 3\ninsecure = false\n'
+    )
+    assert engine_table(config) == {
+        "location": "opensearch+https://search.example:9200/news",
+        "shards": 3,
+        "insecure": False,
+    }
+    config.write_text('[engine]\nshards = "three"\n')
+    with pytest.raises(ConfigError, match=r"\[engine\] shards must be a whole number"):
+        engine_table(config)
+    config.write_text("[engine]\nhost = 1\n")
+    with pytest.raises(ConfigError, match="unknown key 'host'"):
+        engine_table(config)

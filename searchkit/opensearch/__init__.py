@@ -7,9 +7,15 @@ is the optional extra ``searchkit[opensearch]`` and is imported only when an eng
 
 from __future__ import annotations
 
-from .location import is_opensearch_location, parse_location
+from .location import engine_table, is_opensearch_location, parse_location
 
-__all__ = ["OpenSearchIndex", "is_opensearch_location", "open_engine", "parse_location"]
+__all__ = [
+    "OpenSearchIndex",
+    "engine_table",
+    "is_opensearch_location",
+    "open_engine",
+    "parse_location",
+]
 
 
 def __getattr__(name: str):

@@ -110,6 +110,47 @@ def parse_location(location: str, config: Mapping[str, object] | None = None) ->
 #: Pauses between rounds of tries when every node failed: overload or failover in progress.
 BACKOFF_SECONDS = (0.25, 0.5, 1.0, 2.0)
 
+#: The keys of searchkit.toml's [engine] table, with the type each must have.
+ENGINE_KEYS = {
+    "location": str,
+    "user": str,
+    "password": str,
+    "insecure": bool,
+    "ca": str,
+    "shards": int,
+    "replicas": int,
+}
+
+
+def engine_table(path: str | os.PathLike | None) -> dict[str, object]:
+    """The ``[engine]`` table of a searchkit.toml (empty when the file or table is absent);
+    a ConfigError names a wrong key or type. ``location`` is where the index is, e.g.
+    ``opensearch+https://search.example:9200/news``; the other keys are ``open_engine``'s."""
+    import tomllib
+
+    from ..errors import ConfigError
+
+    if path is None or not os.path.exists(path):
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh).get("engine", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [engine] must be a table")
+    for key, value in table.items():
+        kind = ENGINE_KEYS.get(key)
+        if kind is None:
+            raise ConfigError(
+                f"{path}: unknown key {key!r} in [engine]: use {', '.join(ENGINE_KEYS)}"
+            )
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            kind_name = {str: "text", bool: "true or false", int: "a whole number"}[kind]
+            raise ConfigError(f"{path}: [engine] {key} must be {kind_name}")
+    return dict(table)
+
+
 _warned_insecure = False
 
 

@@ -1,6 +1,6 @@
 """The OpenSearch engine against a real OpenSearch node (scripts/opensearch-local).
 
-The node is the one at $SEARCHKIT_TEST_OPENSEARCH (http://host:port), or one this session
+The node is the one at $SEARCHKIT_TEST_OPENSEARCH (http://host:port), or one this test run
 starts and stops. Without java or mvn the tests skip, except in CI (CI=true), where a
 missing node is a failure: these tests must run there.
 """

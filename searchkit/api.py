@@ -68,6 +68,33 @@ def default_index_path() -> Path:
     return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
 
 
+def index_location(path: str | os.PathLike | None, config: str | os.PathLike | None = None) -> str:
+    """Where the index is, as given: ``path``, else ``$SEARCHKIT_INDEX``, else the
+    ``location`` of searchkit.toml's ``[engine]`` table, else ``./index``. Never through
+    ``Path``, which would fold the ``//`` of an ``opensearch+http://`` location."""
+    if path is not None:
+        return os.fspath(path)
+    if os.environ.get(INDEX_ENV):
+        return os.environ[INDEX_ENV]
+    config_path = Path(config) if config else default_config_path(Path(DEFAULT_INDEX))
+    engine = load_config(config_path, required=config is not None).engine
+    return str(engine.get("location") or DEFAULT_INDEX)
+
+
+def _open_engine(path, config, *, create: bool, stemming: bool = True):
+    """The OpenSearch engine when the location names one, else None (a folder: Whoosh)."""
+    from .opensearch.location import is_opensearch_location
+
+    location = index_location(path, config)
+    if not is_opensearch_location(location):
+        return None
+    from .opensearch import engine_table, open_engine
+
+    table = engine_table(config or default_config_path(Path(DEFAULT_INDEX)))
+    return open_engine(location, config=config, engine_config=table, create=create,
+                       stemming=stemming)  # fmt: skip
+
+
 _OUR_FILES = frozenset(
     {"searchkit.json", "manifest.json", "manifest.json.tmp", "searchkit.json.tmp", "searchkit.lock"}
 )
@@ -123,7 +150,13 @@ class Index:
     def open(
         cls, path: str | os.PathLike | None = None, config: str | os.PathLike | None = None
     ) -> Index:
-        """Open an existing index; IndexMissingError says how to build one."""
+        """Open an existing index; IndexMissingError says how to build one. A location
+        ``opensearch+http(s)://host:port/name`` (as ``path``, in ``$SEARCHKIT_INDEX`` or as
+        ``location`` in the ``[engine]`` table of searchkit.toml) opens the OpenSearch engine,
+        which has the same methods and results."""
+        engine = _open_engine(path, config, create=False)
+        if engine is not None:
+            return engine
         index_dir = _index_folder(path)
         store = Store.open(index_dir)
         return cls(store, Path(config) if config else None)
@@ -159,6 +192,9 @@ class Index:
     ) -> Index:
         """Open the index at ``path``, creating it if there is none. With ``rebuild``, an
         index of an incompatible version is replaced instead of refused."""
+        engine = _open_engine(path, config, create=True, stemming=stemming)
+        if engine is not None:
+            return engine
         index_dir = _index_folder(path)
         if not (index_dir / SETTINGS_FILE).exists():
             return cls.create(index_dir, stemming=stemming, config=config, overwrite=True)
@@ -403,7 +439,13 @@ class Index:
         good commit or rebuild it from the source files it knows. Works on an index that
         ``open`` refuses."""
         from .engine.check import check_index
+        from .opensearch.location import is_opensearch_location
 
+        if is_opensearch_location(index_location(path, config)):
+            raise UsageError(
+                "check reads an index folder; an OpenSearch cluster checks its own indexes "
+                "(GET _cluster/health)"
+            )
         index_dir = _index_folder(path)
 
         def rebuild(sources: list[str]) -> model.UpdateReport:

@@ -52,8 +52,8 @@ class ExtractConfig:
     #: Facets declared with [facets.NAME]; they live in facet files, so they are not part
     #: of the fingerprint (changing them re-derives facet files, not documents).
     facets: tuple[DeclaredFacet, ...] = ()
-    #: The [engine] table, for engines other than the embedded one.
-    engine: Mapping[str, str] = field(default_factory=dict)
+    #: The [engine] table, for engines other than the embedded one (searchkit.opensearch).
+    engine: Mapping[str, object] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """A short hash that changes whenever the config would change a derived facet."""
@@ -138,6 +138,16 @@ def _declared_facets(table: object, path: Path, text: str) -> tuple[DeclaredFace
     return tuple(declared)
 
 
+def _engine_table(table: object, path: Path, text: str) -> dict:
+    """The [engine] table as written; searchkit.opensearch.engine_table checks its keys."""
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        line = _line_of(text, "engine")
+        raise ConfigError(f'{path}:{line}: [engine] must be a table (location = "...")')
+    return dict(table)
+
+
 def load_config(path: Path | None, required: bool = False) -> ExtractConfig:
     """Read a config file; a missing file is an empty config (an error when ``required``,
     as for --config), a broken one a ConfigError naming the line."""
@@ -180,5 +190,5 @@ def load_config(path: Path | None, required: bool = False) -> ExtractConfig:
         country_aliases=country_aliases,
         source_domains=domains,
         facets=_declared_facets(data.get("facets"), path, text),
-        engine=_string_map(data.get("engine"), "[engine]"),
+        engine=_engine_table(data.get("engine"), path, text),
     )

@@ -18,6 +18,7 @@ class ExitCode(enum.IntEnum):
     NOT_FOUND = 7  # `show`/`similar`: no document with that id
     CONFIG = 8  # the config file cannot be read
     IO = 9  # disk full, read-only directory, permission denied on the index
+    CLUSTER_UNAVAILABLE = 10  # the OpenSearch cluster cannot be reached or refuses requests
     INTERNAL = 70  # a bug in searchkit: rerun with --debug and report the traceback
     INTERRUPTED = 130  # Ctrl-C: the last committed index is intact
 
@@ -82,3 +83,9 @@ class UnreadableFileError(SearchkitError):
     """
 
     exit_code = ExitCode.USAGE
+
+
+class ClusterUnavailableError(SearchkitError):
+    """The OpenSearch cluster behind the index cannot be reached, or refuses the request."""
+
+    exit_code = ExitCode.CLUSTER_UNAVAILABLE

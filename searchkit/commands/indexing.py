@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from .options import Context, echo, global_options, output_format, output_options
 
 
@@ -198,6 +198,9 @@ def export(obj: Context, fmt: str, out: str, name: str) -> None:
              -H 'Content-Type: application/x-ndjson' --data-binary @$f; done
     """
     with obj.open() as index:
+        if not hasattr(index, "export_opensearch"):
+            raise UsageError("export writes an index folder's documents; this index is already "
+                             "in OpenSearch")  # fmt: skip
         written = index.export_opensearch(out, name)
     bulk = len(written) - 1
     echo(f"wrote {written[0]} and {bulk} bulk file{'s' if bulk != 1 else ''} to {out}")

@@ -246,3 +246,12 @@ class TextField(fields.TEXT):
         boost = self.format.field_boost
         for term, poslist in term_positions(value, self.lang, self.stemming).items():
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+
+
+def folded_stop_words(lang: str) -> frozenset[str]:
+    """The stop words of a language as its fields drop them (accents folded); none where
+    Whoosh has no list (Romanian)."""
+    try:
+        return frozenset(_fold_latin(w) for w in stopwords_for_language(lang))
+    except Exception:
+        return frozenset()

@@ -222,3 +222,41 @@ def parse_query(
         raise QuerySyntaxError("the query is nested too deeply: remove some parentheses") from None
     finally:
         sys.setrecursionlimit(limit)
+
+
+def translate_for_opensearch(
+    text: str,
+    languages: tuple[str, ...],
+    stemming: bool = True,
+    *,
+    raw: bool = False,
+    match: str = "all",
+    registry: FacetRegistry = DEFAULT_REGISTRY,
+):
+    """The OpenSearch query DSL for ``text``: made safe here as for the embedded engine, then
+    parsed and translated by ``engine.opensearch_query`` (never ``query_string``)."""
+    from ..engine.opensearch_query import translate_query
+
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(
+            f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})"
+        )
+    aliases = field_aliases(registry)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 12 * MAX_QUERY_CHARS))
+    try:
+        stripped = text.strip()
+        cleaned = stripped if stripped in ("", "*", "*:*") else _clean(text, raw, aliases)
+        return translate_query(
+            cleaned,
+            languages,
+            stemming,
+            registry=registry,
+            fields=tuple(sorted(set(aliases.values()))),
+            raw=raw,
+            match=match,
+        )
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply: remove some parentheses") from None
+    finally:
+        sys.setrecursionlimit(limit)

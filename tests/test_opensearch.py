@@ -24,7 +24,7 @@ from searchkit.errors import (
     SchemaVersionError,
     UsageError,
 )
-from support import ROOT, write_records
+from support import ROOT, SEEDS, write_records
 
 pytest.importorskip("opensearchpy", reason="opensearch-py is not installed (extra 'opensearch')")
 
@@ -349,3 +349,34 @@ def test_engine_table_of_the_config(tmp_path):
     config.write_text("[engine]\nhost = 1\n")
     with pytest.raises(ConfigError, match="unknown key 'host'"):
         engine_table(config)
+
+
+def test_serve_answers_from_opensearch(cluster_url, tmp_path):
+    """The page and the JSON API of `searchkit serve` over an OpenSearch index."""
+    from starlette.testclient import TestClient
+
+    from searchkit.web.app import create_app
+
+    location = f"opensearch+{cluster_url}/serve-{_free_port()}"
+    with Index.open_or_create(location) as index:
+        index.update([SEEDS], jobs=1)
+    with TestClient(create_app(location, threads=2)) as client:
+        data = client.get("/api/search?q=troops&facet=country").json()
+        assert data["total"] == 5
+        assert {v["value"] for v in data["facets"][0]["values"]} >= {"FR", "UA"}
+        doc_id = data["hits"][0]["id"]
+        assert client.get(f"/api/documents/{doc_id}").json()["id"] == doc_id
+        page = client.get("/?q=troops")
+        assert page.status_code == 200 and "troops" in page.text
+
+
+def test_insecure_flag_is_a_global_option(cluster_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from searchkit.cli import cli
+
+    monkeypatch.delenv("SEARCHKIT_OPENSEARCH_INSECURE", raising=False)
+    location = f"opensearch+{cluster_url}/absent-{_free_port()}"
+    result = CliRunner().invoke(cli, ["--insecure", "--index", location, "stats"])
+    assert os.environ.get("SEARCHKIT_OPENSEARCH_INSECURE") == "1"
+    assert result.exit_code != 0  # no such index: the flag itself is accepted

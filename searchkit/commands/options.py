@@ -41,6 +41,13 @@ def _store(attribute: str):
     return callback
 
 
+def _insecure(ctx: click.Context, param, value):
+    # Read where the OpenSearch client is made (opensearch.location), which warns once.
+    if value:
+        os.environ["SEARCHKIT_OPENSEARCH_INSECURE"] = "1"
+    return value
+
+
 def global_options(fn):
     """--index, --config and --debug: accepted before the command name (on the group) and
     after it (on each command), since users type them both ways."""
@@ -66,6 +73,13 @@ def global_options(fn):
             expose_value=False,
             callback=_store("debug"),
             help="Show tracebacks instead of one-line errors.",
+        ),
+        click.option(
+            "--insecure",
+            is_flag=True,
+            expose_value=False,
+            callback=_insecure,
+            help="OpenSearch over https: do not verify its certificate (warns).",
         ),
     ]
     for option in reversed(options):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -26,30 +25,20 @@ from . import model
 from .config import ExtractConfig, default_config_path, load_config
 from .engine.schema import SETTINGS_FILE
 from .engine.store import Store, damage_reported, read_declared_facets
-from .errors import IndexIOError, IndexMissingError, SchemaVersionError, UsageError
+from .errors import IndexMissingError, SchemaVersionError, UsageError
+from .locations import (
+    INDEX_ENV,
+    _clear_index_files,
+    _index_dir,
+    _index_folder,
+    _open_engine,
+    default_index_path,
+    index_location,
+)
 from .registry import FacetRegistry
 from .search.request import SearchRequest, coerce_date, validate
 
-DEFAULT_INDEX = "index"
-INDEX_ENV = "SEARCHKIT_INDEX"
-
-
-def _index_dir(path: str | os.PathLike | None) -> Path:
-    return Path(path) if path is not None else default_index_path()
-
-
-def _index_folder(path: str | os.PathLike | None) -> Path:
-    """The index directory, refusing a file where the folder (or one above it) should be."""
-    index_dir = _index_dir(path)
-    for place in (index_dir, *index_dir.parents):
-        if place.exists():
-            if not place.is_dir():
-                raise UsageError(
-                    f"{place} is a file, not a folder: an index is a folder; choose another "
-                    "location for it"
-                )
-            break
-    return index_dir
+__all__ = ["INDEX_ENV", "Index", "check_sources", "default_index_path", "extract_files"]
 
 
 def _reading(method):
@@ -61,74 +50,6 @@ def _reading(method):
             return method(self, *args, **kwargs)
 
     return wrapper
-
-
-def default_index_path() -> Path:
-    """``$SEARCHKIT_INDEX`` if set, else ``./index``."""
-    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
-
-
-def index_location(path: str | os.PathLike | None, config: str | os.PathLike | None = None) -> str:
-    """Where the index is, as given: ``path``, else ``$SEARCHKIT_INDEX``, else the
-    ``location`` of searchkit.toml's ``[engine]`` table, else ``./index``. Never through
-    ``Path``, which would fold the ``//`` of an ``opensearch+http://`` location."""
-    if path is not None:
-        return os.fspath(path)
-    if os.environ.get(INDEX_ENV):
-        return os.environ[INDEX_ENV]
-    config_path = Path(config) if config else default_config_path(Path(DEFAULT_INDEX))
-    engine = load_config(config_path, required=config is not None).engine
-    return str(engine.get("location") or DEFAULT_INDEX)
-
-
-def _open_engine(path, config, *, create: bool, stemming: bool = True):
-    """The OpenSearch engine when the location names one, else None (a folder: Whoosh)."""
-    from .opensearch.location import is_opensearch_location
-
-    location = index_location(path, config)
-    if not is_opensearch_location(location):
-        return None
-    from .opensearch import engine_table, open_engine
-
-    table = engine_table(config or default_config_path(Path(DEFAULT_INDEX)))
-    return open_engine(location, config=config, engine_config=table, create=create,
-                       stemming=stemming)  # fmt: skip
-
-
-_OUR_FILES = frozenset(
-    {"searchkit.json", "manifest.json", "manifest.json.tmp", "searchkit.json.tmp", "searchkit.lock"}
-)
-
-
-def _is_index_file(name: str) -> bool:
-    return (
-        name in _OUR_FILES
-        or name.startswith(("_MAIN_", "MAIN_"))
-        or name.endswith((".toc", ".seg"))
-    )
-
-
-def _clear_index_files(path: Path) -> None:
-    """Remove an old index's files, refusing to touch a folder that holds anything else."""
-    if not path.exists():
-        return
-    if not path.is_dir():
-        raise UsageError(f"{path} is a file, not an index directory")
-    foreign = [
-        e.name
-        for e in path.iterdir()
-        if not _is_index_file(e.name) and e.name not in (".gitkeep", "searchkit.toml", ".rebuild")
-    ]
-    if foreign:
-        raise UsageError(
-            f"{path} holds other files ({', '.join(sorted(foreign)[:3])}...): choose an empty "
-            "folder or an existing index for --index"
-        )
-    for entry in path.iterdir():
-        if _is_index_file(entry.name):
-            entry.unlink()
-        elif entry.name == ".rebuild":
-            shutil.rmtree(entry)
 
 
 class Index:
@@ -378,33 +299,9 @@ class Index:
         """Write ``mapping.json`` (the create-index body) and the documents as ``_bulk``
         request bodies ``bulk-0001.ndjson``, ... (at most 10 MB each) into ``out_dir``;
         returns the files written. See ``searchkit.export`` and docs/SCALING.md."""
-        import json
+        from .export import write_export
 
-        from .export import bulk_chunks, bulk_lines, opensearch_mapping
-
-        out = Path(out_dir)
-        settings = self._store.settings
-        registry = self.registry()
-        written = []
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            # An earlier, larger export would leave bulk files behind that a
-            # `for f in bulk-*.ndjson` loop would load again: our own files go first.
-            for old in [out / "mapping.json", *out.glob("bulk-[0-9][0-9][0-9][0-9].ndjson")]:
-                old.unlink(missing_ok=True)
-            mapping = out / "mapping.json"
-            create = opensearch_mapping(settings.languages, registry=registry)
-            mapping.write_text(json.dumps(create, indent=2, ensure_ascii=False) + "\n", "utf-8")
-            written.append(mapping)
-            merges = self.actor_merges()
-            lines = bulk_lines(self.documents(), index_name, settings.stemming, merges, registry)
-            for number, chunk in enumerate(bulk_chunks(lines), start=1):
-                path = out / f"bulk-{number:04d}.ndjson"
-                path.write_text(chunk, encoding="utf-8")
-                written.append(path)
-        except OSError as exc:
-            raise IndexIOError(f"cannot write the export to {out}: {exc.strerror or exc}") from None
-        return written
+        return write_export(self, self._store.settings, Path(out_dir), index_name)
 
     @_reading
     def similar(self, doc_id: str, limit: int = 10) -> tuple[model.Hit, ...]:

@@ -47,6 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .engine.analysis import FALLBACK, FIELD_LANGUAGES, language_field
@@ -395,3 +396,31 @@ def facet_aggregations(
     if clauses:
         body["post_filter"] = _all_of(clauses.values())
     return body
+
+
+def write_export(index, settings, out: Path, index_name: str = "news") -> list[Path]:
+    """Write ``mapping.json`` and ``bulk-NNNN.ndjson`` for ``index`` (an ``Index``) into
+    ``out``, replacing an earlier export's files there; returns the files written."""
+    from .errors import IndexIOError
+
+    registry = index.registry()
+    written = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        # An earlier, larger export would leave bulk files behind that a
+        # `for f in bulk-*.ndjson` loop would load again: our own files go first.
+        for old in [out / "mapping.json", *out.glob("bulk-[0-9][0-9][0-9][0-9].ndjson")]:
+            old.unlink(missing_ok=True)
+        mapping = out / "mapping.json"
+        create = opensearch_mapping(settings.languages, registry=registry)
+        mapping.write_text(json.dumps(create, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        written.append(mapping)
+        merges = index.actor_merges()
+        lines = bulk_lines(index.documents(), index_name, settings.stemming, merges, registry)
+        for number, chunk in enumerate(bulk_chunks(lines), start=1):
+            path = out / f"bulk-{number:04d}.ndjson"
+            path.write_text(chunk, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise IndexIOError(f"cannot write the export to {out}: {exc.strerror or exc}") from None
+    return written

@@ -429,14 +429,48 @@ def test_serve_rejects_a_bad_cors_origin(web_index):
     assert result.stderr == ("Error: --cors takes an origin such as https://example.org, not '*'\n")
 
 
-def test_watch_needs_the_watch_module(web_index, tmp_path, monkeypatch):
-    import importlib.util
+def test_serve_watch_indexes_a_saved_file_while_serving(tmp_path):
+    """`serve --watch DIR`: a file saved into DIR is found through the API, by the same
+    process, without a restart."""
+    import re
+    import subprocess
+    import sys
+    import time
+    import urllib.request
 
-    if importlib.util.find_spec("searchkit.watch") is not None:
-        pytest.skip("searchkit.watch exists in this checkout")
-    result = CliRunner().invoke(cli, ["--index", str(web_index), "serve", "--watch", str(tmp_path)])
-    assert result.exit_code == 2
-    assert result.stderr == "Error: --watch needs searchkit.watch, which this installation lacks\n"
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "first.txt").write_text("First story\nAn aardvark was seen.\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "searchkit", "--index", str(tmp_path / "index"), "serve",
+            "--port", "0", "--watch", str(folder)]  # fmt: skip
+    with Index.create(tmp_path / "index") as index:
+        index.update([folder], jobs=1)
+    server = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stderr.readline()
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
+
+        def total(word: str) -> int:
+            url = f"http://127.0.0.1:{port}/api/search?q={word}&limit=1"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return json.loads(response.read())["total"]
+
+        deadline = time.monotonic() + 60
+        while True:  # the socket is bound before uvicorn listens on it
+            try:
+                assert total("aardvark") == 1
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not answer within 60 s"
+                time.sleep(0.2)
+        (folder / "second.txt").write_text("Second story\nA zebrafish.\n", encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while total("zebrafish") == 0:
+            assert time.monotonic() < deadline, "the saved file was not indexed within 60 s"
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_serve_has_help_with_an_example():

@@ -46,7 +46,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _start_watch(index_path, paths, stop: threading.Event) -> threading.Thread:
-    from ..watch import watch_paths  # another module's entry point; checked before starting
+    from ..watch import watch_paths
 
     thread = threading.Thread(
         target=watch_paths,
@@ -111,13 +111,6 @@ def serve(ctx: click.Context, host, port, cors_origin, threads, watch) -> None:
             "pip install 'searchkit[web]'",
             ExitCode.USAGE,
         )
-    if watch:
-        try:
-            import searchkit.watch  # noqa: F401
-        except ImportError:
-            _fail(
-                ctx, "--watch needs searchkit.watch, which this installation lacks", ExitCode.USAGE
-            )
     if cors_origin and not cors_origin.startswith(("http://", "https://")):
         _fail(
             ctx,

@@ -7,7 +7,7 @@ Each collection is written once as JSON Lines (text, a url naming the document, 
 "en") and indexed into a fresh Whoosh index and a fresh OpenSearch index; every query runs
 through both with match="any" and the top 1,000 are scored as ``bench/eval_ranking.py``
 scores them (trec_eval's MAP). Both engines are BM25 with searchkit's K1 and B, titles
-weighing twice; the difference is the idf (Lucene's log(1 + (N - df + 0.5)/(df + 0.5))
+weighing as much as the body; the difference is the idf (Lucene's log(1 + (N - df + 0.5)/(df + 0.5))
 against searchkit's Robertson/Spärck Jones idf) and BM25F's field combination (Whoosh) against
 a sum of per-field BM25 scores (OpenSearch). Exits 0 with a note when data are absent.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -32,64 +31,22 @@ sys.path.insert(0, str(HERE))
 from eval_ranking import (  # noqa: E402
     DEPTH,
     average_precision,
-    read_documents,
-    read_qrels,
-    read_queries,
+    read_cisi,
+    read_vaswani,
 )
 
 HARNESS = HERE.parent / "scripts" / "opensearch-local"
 
 
-def _cisi_blocks(path: Path) -> dict[str, dict[str, str]]:
-    """CISI's .I/.T/.A/.W/.X records -> {number: {field letter: text}}."""
-    records: dict[str, dict[str, str]] = {}
-    current: dict[str, str] | None = None
-    field = ""
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        marker = re.match(r"^\.([ITAWXB])\s*(.*)$", line)
-        if marker:
-            field = marker.group(1)
-            if field == "I":
-                current = records.setdefault(marker.group(2).strip(), {})
-            elif current is not None:
-                current.setdefault(field, "")
-            continue
-        if current is not None and field:
-            current[field] = current.get(field, "") + " " + line.strip()
-    return records
-
-
 def collections(shared: Path):
-    """(name, documents [(id, title, text)], queries [(number, text)], qrels)."""
-    vaswani = shared / "data" / "vaswani"
-    if (vaswani / "qrels").exists():
-        docs = [
-            (n, "", " ".join(t.split()))
-            for n, t in read_documents(vaswani / "corpus" / "doc-text.trec")
-        ]
-        yield (
-            "Vaswani",
-            docs,
-            read_queries(vaswani / "query-text.trec"),
-            read_qrels(vaswani / "qrels"),
-        )
-    cisi = shared / "data" / "cisi"
-    if (cisi / "CISI.REL").exists():
-        records = _cisi_blocks(cisi / "CISI.ALL")
-        docs = [
-            (n, r.get("T", "").strip(), " ".join(r.get("W", "").split()))
-            for n, r in records.items()
-        ]
-        queries = [
-            (n, " ".join(r.get("W", "").split()))
-            for n, r in _cisi_blocks(cisi / "CISI.QRY").items()
-        ]
-        qrels: dict[str, set[str]] = {}
-        for line in (cisi / "CISI.REL").read_text().splitlines():
-            parts = line.split()
-            if len(parts) >= 2:
-                qrels.setdefault(parts[0], set()).add(parts[1])
-        yield "CISI", docs, [(n, t) for n, t in queries if n in qrels], qrels
+    """(name, documents [(id, title, text)], judged queries [(number, text)], qrels), read
+    as ``bench/eval_ranking.py`` reads them."""
+    for collection in (
+        read_vaswani(shared / "data" / "vaswani"),
+        read_cisi(shared / "data" / "cisi"),
+    ):
+        if collection is not None:
+            yield collection.name, collection.documents, collection.judged, collection.qrels
 
 
 def evaluate(index, name: str, queries, qrels) -> tuple[float, float]:

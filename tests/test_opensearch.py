@@ -380,3 +380,40 @@ def test_insecure_flag_is_a_global_option(cluster_url, monkeypatch):
     result = CliRunner().invoke(cli, ["--insecure", "--index", location, "stats"])
     assert os.environ.get("SEARCHKIT_OPENSEARCH_INSECURE") == "1"
     assert result.exit_code != 0  # no such index: the flag itself is accepted
+
+
+def test_declared_facets_agree_with_whoosh(cluster_url, tmp_path):
+    """Facets declared in searchkit.toml are keyword fields in OpenSearch, with the same
+    counts, filters, field:value matches and hit values as in the embedded engine."""
+    records = [
+        {"title": "Budget vote", "text": "Budget vote today.", "desk": "Politics",
+         "tags": ["budget", "parliament"], "language": "en"},
+        {"title": "Cup final", "text": "Cup final today.", "desk": "Sport",
+         "tags": "football; cup", "language": "en"},
+        {"title": "Budget cuts", "text": "Budget cuts today.", "desk": "Politics",
+         "tags": ["budget"], "language": "en"},
+    ]  # fmt: skip
+    write_records(tmp_path / "news.jsonl", records)
+    config = tmp_path / "searchkit.toml"
+    config.write_text(
+        '[facets.desk]\nfield = "desk"\n\n[facets.tags]\nfield = "tags"\nmulti = true\n'
+    )
+    location = f"opensearch+{cluster_url}/declared-{_free_port()}"
+
+    def answers(index):
+        index.update([tmp_path / "news.jsonl"], jobs=1)
+        out = []
+        for query, filters in [("", {}), ("budget", {"desk": ["politics"]}), ("tags:cup", {})]:
+            r = index.search(query, filters=filters, facets=("desk", "tags"), facet_limit=0)
+            facets = {f.name: sorted((v.value, v.count) for v in f.values) for f in r.facets}
+            hits = sorted((h.title, tuple(sorted(h.facets.items()))) for h in r.hits)
+            out.append((r.total, facets, hits))
+        return out
+
+    with Index.create(tmp_path / "index", config=config) as whoosh:
+        expected = answers(whoosh)
+    with open_engine(location, config=config) as engine:
+        assert answers(engine) == expected
+        doc = engine.search("cup").hits[0]
+        assert engine.get(doc.id).facets == {"desk": ("Sport",), "tags": ("football", "cup")}
+    assert expected[1][0] == 2 and expected[2][0] == 1

@@ -162,12 +162,15 @@ class OpenSearchIndex:
         from .indexer import BulkUpdater, run_update, state_dir
 
         self._check_open()
+        registry = self.registry()
+        self._map_declared_facets(registry)
         updater = BulkUpdater(
             self.client,
             self.location.index,
             self._uuid(),
             self._meta["stemming"],
             state_dir(self.location.url, self.location.index),
+            registry,
         )
         if rebuild:
             for entry in updater.manifest.values():
@@ -213,7 +216,6 @@ class OpenSearchIndex:
         snippets: bool = True,
     ) -> model.SearchResults:
         """Ranked hits for ``query`` and facet counts over every match, as ``Index.search``."""
-        from ..registry import DEFAULT_REGISTRY
         from ..search.request import validate
 
         self._check_open()
@@ -232,7 +234,9 @@ class OpenSearchIndex:
             match=match,
             snippets=snippets,
         )
-        return self._searcher.search(validate(request, DEFAULT_REGISTRY))
+        registry = self.registry()
+        self._searcher.registry = registry
+        return self._searcher.search(validate(request, registry))
 
     def facets(
         self,
@@ -245,12 +249,10 @@ class OpenSearchIndex:
         **kwargs,
     ) -> tuple[model.Facet, ...]:
         """Facet counts over the whole index, or over the documents matching ``query``."""
-        from ..registry import DEFAULT_REGISTRY
-
         return self.search(
             query,
             filters=filters,
-            facets=DEFAULT_REGISTRY.names if facets is None else facets,
+            facets=self.registry().names if facets is None else facets,
             limit=0,
             facet_limit=facet_limit,
             date_interval=date_interval,
@@ -258,11 +260,27 @@ class OpenSearchIndex:
         ).facets
 
     def registry(self):
-        """The facets of an OpenSearch index: the built-in ones (declared facets of
-        searchkit.toml are not mapped to OpenSearch yet)."""
-        from ..registry import DEFAULT_REGISTRY
+        """The facets of this index: the built-in ones and those declared in searchkit.toml
+        (each a keyword field of its own name)."""
+        from ..registry import FacetRegistry
 
-        return DEFAULT_REGISTRY
+        return FacetRegistry.with_declared(self.config().facets)
+
+    @_client_errors
+    def _map_declared_facets(self, registry) -> None:
+        """Add a keyword field for each declared facet the mapping lacks (the mapping is
+        strict: a field it does not know would fail the document)."""
+        from ..export import facet_field
+
+        mapped = self.client.indices.get_mapping(index=self.location.index)
+        known: set[str] = set()
+        for body in mapped.values():
+            known |= set((body.get("mappings") or {}).get("properties") or {})
+        wanted = {facet_field(s): {"type": "keyword"} for s in registry.shown_in_facets}
+        missing = {name: kind for name, kind in wanted.items() if name not in known}
+        if missing:
+            body = {"properties": missing}
+            self.client.indices.put_mapping(index=self.location.index, body=body)
 
     def facet_specs(self) -> tuple[model.FacetInfo, ...]:
         """Name, label and kind of every facet, as ``Index.facet_specs``."""
@@ -282,7 +300,7 @@ class OpenSearchIndex:
             raise DocumentNotFoundError(
                 f"no document with id {doc_id!r}: ids are shown by `searchkit search`"
             )
-        return document_from_source(source)
+        return document_from_source(source, self.registry())
 
     @_client_errors
     def similar(self, doc_id: str, limit: int = 10) -> tuple[model.Hit, ...]:
@@ -300,7 +318,8 @@ class OpenSearchIndex:
 
         self._check_open()
         hits = scan(self.client, index=self.location.index, size=1000, preserve_order=False)
-        return (document_from_source(hit["_source"]) for hit in hits)
+        registry = self.registry()
+        return (document_from_source(hit["_source"], registry) for hit in hits)
 
     @_client_errors
     def actor_merges(self) -> dict[str, str]:

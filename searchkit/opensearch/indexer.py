@@ -80,11 +80,14 @@ def _extract(args: tuple[str, ExtractConfig, str]) -> FileExtraction:
 class BulkUpdater:
     """One update run: plan from the manifest, extract in workers, send, acknowledge."""
 
-    def __init__(self, client, index: str, uuid: str, stemming: bool, state: Path):
+    def __init__(self, client, index: str, uuid: str, stemming: bool, state: Path, registry=None):
+        from ..registry import DEFAULT_REGISTRY
+
         self.client = client
         self.index = index
         self.uuid = uuid
         self.stemming = stemming
+        self.registry = registry or DEFAULT_REGISTRY
         self.state = state
         self.manifest = self._load()
         self.counts = _Counts()
@@ -228,7 +231,9 @@ class BulkUpdater:
         )
         pending = _Pending(extraction, entry, previous, len(new_ids) + len(stale))
         for doc in extraction.documents:
-            source = document_source(doc, self.stemming)
+            # Facets declared in searchkit.toml are keyword fields of their own name.
+            doc.facets.update((s.name, s.read(doc)) for s in self.registry.shown_in_facets)
+            source = document_source(doc, self.stemming, None, self.registry)
             self._queue({"index": {"_id": doc.id}}, source, pending)
         for doc_id in stale:
             self._queue({"delete": {"_id": doc_id}}, None, pending)

@@ -20,9 +20,9 @@ POST_TAG = "\x03"
 SNIPPET_CHARS = 240
 
 
-def document_from_source(source: Mapping[str, Any]) -> model.Document:
+def document_from_source(source: Mapping[str, Any], registry=None) -> model.Document:
     published = source.get("published")
-    return model.Document(
+    doc = model.Document(
         id=source["id"],
         path=source.get("path", ""),
         title=source.get("title", ""),
@@ -39,6 +39,9 @@ def document_from_source(source: Mapping[str, Any]) -> model.Document:
         category=source.get("category", ""),
         cited_sources=tuple(source.get("cited_sources", ())),
     )
+    if registry is not None:
+        doc.facets.update(declared_values(source, registry))
+    return doc
 
 
 def snippet_from_highlight(fragment: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -145,3 +148,13 @@ def facet_from(
         distinct = max(distinct, len(ranked))
     values = tuple(model.FacetValue(v, label(v) if label else v, c, v in chosen) for v, c in shown)
     return model.Facet(name, values, missing, distinct)
+
+
+def declared_values(source: Mapping[str, Any], registry) -> dict[str, tuple[str, ...]]:
+    """Values of the facets without a field of their own (declared in searchkit.toml), from
+    a document's ``_source``, where each is a keyword field of its own name."""
+    from ..export import facet_field
+
+    return {
+        spec.name: tuple(source.get(facet_field(spec)) or ()) for spec in registry.shown_in_facets
+    }

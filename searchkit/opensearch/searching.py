@@ -25,10 +25,7 @@ from ..search.query import translate_for_opensearch
 from ..search.request import SearchRequest
 from ..search.searcher import MAX_CORRECTIONS
 from ..search.spelling import best_correction, should_suggest
-from .results import POST_TAG, PRE_TAG, SNIPPET_CHARS, facet_from, hit_from
-
-#: The facets of an OpenSearch index: the built-in ones (declared facets are not mapped yet).
-REGISTRY = DEFAULT_REGISTRY
+from .results import POST_TAG, PRE_TAG, SNIPPET_CHARS, declared_values, facet_from, hit_from
 
 #: Facet values and the languages present are looked up again after this many seconds.
 CACHE_SECONDS = 10.0
@@ -43,6 +40,7 @@ class Searcher:
         self.client = client
         self.index = index
         self.stemming = stemming
+        self.registry = DEFAULT_REGISTRY  # the index's own, set before each search
         self._cache: dict[str, tuple[float, Any]] = {}
 
     def forget(self) -> None:
@@ -58,7 +56,7 @@ class Searcher:
     # -- what the index holds ---------------------------------------------------------------
 
     def values(self, facet: str) -> list[str]:
-        field = facet_field(REGISTRY[facet])
+        field = facet_field(self.registry[facet])
 
         def compute() -> list[str]:
             body = {"size": 0, "aggs": {"v": {"terms": {"field": field, "size": ALL_VALUES}}}}
@@ -91,8 +89,11 @@ class Searcher:
         """User-typed filter values -> the exact stored values, as the Whoosh engine does."""
         out: list[str] = []
         for value in values:
+            spec = self.registry[facet]
             if facet in ("country", "source_type", "language"):
-                out.extend(REGISTRY[facet].resolve(value, ()))
+                out.extend(spec.resolve(value, ()))
+            elif spec.declared:
+                out.extend(spec.resolve(value, self.values(facet)))
             elif facet == "actor":
                 names = self.actor_names()
                 merged = {names.get(v, v) for v in self.values(facet)}
@@ -113,7 +114,7 @@ class Searcher:
             self.stemming,
             raw=request.raw,
             match=request.match,
-            registry=REGISTRY,
+            registry=self.registry,
         )
         selected = {f: self.resolve_values(f, v) for f, v in request.filters.items() if v}
         # A filter that resolves to no value selects nothing, as an empty bitmap does.
@@ -129,12 +130,18 @@ class Searcher:
                     since=request.since,
                     until=request.until,
                     limit=limit,
+                    registry=self.registry,
                 )
             )
         else:
             body.update(
                 facet_aggregations(
-                    (), filters, request.date_interval, since=request.since, until=request.until
+                    (),
+                    filters,
+                    request.date_interval,
+                    since=request.since,
+                    until=request.until,
+                    registry=self.registry,
                 )
             )
         for agg in body.get("aggs", {}).values():
@@ -177,13 +184,15 @@ class Searcher:
             hit_from(raw, rank, names, request.snippets)
             for rank, raw in enumerate(response["hits"]["hits"], start=offset + 1)
         ]
+        for hit, raw in zip(hits, response["hits"]["hits"], strict=True):
+            hit.facets.update(declared_values(raw.get("_source") or {}, self.registry))
         facets = [
             facet_from(
                 name,
                 aggs[name],
                 request.facet_limit,
                 selected.get(name, ()),
-                REGISTRY[name].label_value,
+                self.registry[name].label_value,
                 names if name == "actor" else None,
             )
             for name in request.facets

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import model
 from .config import ExtractConfig, default_config_path, load_config
 from .engine.schema import SETTINGS_FILE
-from .engine.store import Store, damage_reported, read_declared_facets
+from .engine.store import DECLARED_FACETS_FILE, Store, damage_reported, read_declared_facets
 from .errors import IndexMissingError, SchemaVersionError, UsageError
 from .locations import (
     INDEX_ENV,
@@ -35,8 +35,8 @@ from .locations import (
     default_index_path,
     index_location,
 )
-from .registry import FacetRegistry
-from .search.request import SearchRequest, coerce_date, validate
+from .registry import FacetRegistry, RegistryFile
+from .search.request import make_request, validate
 
 __all__ = ["INDEX_ENV", "Index", "check_sources", "default_index_path", "extract_files"]
 
@@ -64,6 +64,9 @@ class Index:
         self._contexts: list = []
         self._lock = threading.Lock()
         self._closed = False
+        self._registry = RegistryFile(
+            lambda: self.path / DECLARED_FACETS_FILE, lambda: read_declared_facets(self.path)
+        )
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -139,7 +142,7 @@ class Index:
     def registry(self) -> FacetRegistry:
         """The facets of this index: the built-in ones and those declared in searchkit.toml
         when the index was last updated."""
-        return FacetRegistry.with_declared(read_declared_facets(self.path))
+        return self._registry.get()
 
     def facet_specs(self) -> tuple[model.FacetInfo, ...]:
         """Name, label and kind of every facet of this index, in display order."""
@@ -237,12 +240,12 @@ class Index:
         requiring all of them; ``snippets=False`` skips building snippets, for callers that
         only need ids and scores.
         """
-        request = SearchRequest(
-            text=query,
-            filters={f: [v] if isinstance(v, str) else list(v) for f, v in (filters or {}).items()},
-            since=coerce_date(since),
-            until=coerce_date(until, end=True),
-            facets=None if facets is None else tuple(facets),
+        request = make_request(
+            query,
+            filters=filters,
+            facets=facets,
+            since=since,
+            until=until,
             facet_limit=facet_limit,
             date_interval=date_interval,
             sort=sort,

@@ -16,6 +16,7 @@ shape (``declared_facet``); their values come from a raw metadata field of the d
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -350,6 +351,30 @@ class FacetRegistry:
 
 
 DEFAULT_REGISTRY = FacetRegistry()
+
+
+class RegistryFile:
+    """The registry of the declarations in one file (an index's facets.json, a
+    searchkit.toml), read again only when the file changes: a search costs a stat, not a
+    parse."""
+
+    def __init__(self, path: Callable[[], os.PathLike], load: Callable[[], Iterable]):
+        self._path = path
+        self._load = load
+        self._cached: tuple[tuple[int, int] | None, FacetRegistry] | None = None
+
+    def get(self) -> FacetRegistry:
+        try:
+            st = os.stat(self._path())
+            key = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        cached = self._cached
+        if cached is None or cached[0] != key:
+            cached = self._cached = (key, FacetRegistry.with_declared(self._load()))
+        return cached[1]
+
+
 BUILT_IN_NAMES = DEFAULT_REGISTRY.names
 
 

@@ -30,6 +30,20 @@ FILE_SUFFIX = ".fct"
 FORMAT = 2
 
 
+def iter_docnums(mask: int):
+    """The document numbers set in a bitmap, ascending, one at a time."""
+    for i, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
+        while byte:
+            low = byte & -byte
+            yield (i << 3) + low.bit_length() - 1
+            byte ^= low
+
+
+def docnums_in(mask: int) -> list[int]:
+    """The document numbers set in a bitmap, ascending."""
+    return list(iter_docnums(mask))
+
+
 def mask_from_docnums(docnums, size: int) -> int:
     """A bitmap with the given document numbers set."""
     return int.from_bytes(_bitmap_bytes(docnums, size), "little")

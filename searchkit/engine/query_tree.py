@@ -23,6 +23,7 @@ from ..errors import QuerySyntaxError, UsageError
 from ..registry import DATE, NAMES, FacetRegistry
 from .analysis import TOKEN_PATTERN, name_analyzer, text_analyzer
 from .date_query import date_query
+from .facet_files import docnums_in
 from .whoosh_internals import expansions
 
 MAX_TERMS = 256
@@ -85,19 +86,8 @@ class DocumentSet(query.Query):
                 if sub is searcher:
                     offset = sub_offset
         local = (self.mask >> offset) & ((1 << size) - 1)
-        ids = _set_bits(local)
+        ids = docnums_in(local)
         return ListMatcher(ids, all_weights=1.0) if ids else NullMatcher()
-
-
-def _set_bits(mask: int) -> list[int]:
-    """The positions of the set bits of ``mask``, ascending."""
-    out = []
-    for i, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
-        while byte:
-            low = byte & -byte
-            out.append((i << 3) + low.bit_length() - 1)
-            byte ^= low
-    return out
 
 
 def _weigh_repeats(q: query.Query) -> query.Query:

@@ -9,6 +9,7 @@ object leaves this module except inside a ``ParsedQuery``, which only the snapsh
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -23,7 +24,13 @@ from ..model import Document
 from ..registry import FacetRegistry
 from . import ranking
 from .analysis import language_field, text_analyzer
-from .facet_files import SegmentFacets, forget_other_segments, mask_from_docnums, segment_facets
+from .facet_files import (
+    SegmentFacets,
+    forget_other_segments,
+    iter_docnums,
+    mask_from_docnums,
+    segment_facets,
+)
 from .query_evaluation import QueryEvaluation
 from .query_tree import ParsedQuery
 from .store import Store, stored_document
@@ -44,18 +51,8 @@ class _MaskFilter(DocIdSet):
 
 def _unscored(allowed: int, ranked: set[int], count: int) -> list[tuple[int, float]]:
     """The first ``count`` documents of ``allowed`` not in ``ranked``, with score 0."""
-    out: list[tuple[int, float]] = []
-    bits = allowed.to_bytes((allowed.bit_length() + 7) // 8, "little")
-    for i, byte in enumerate(bits):
-        while byte and len(out) < count:
-            low = byte & -byte
-            n = i * 8 + low.bit_length() - 1
-            byte ^= low
-            if n not in ranked:
-                out.append((n, 0.0))
-        if len(out) >= count:
-            break
-    return out
+    unscored = (n for n in iter_docnums(allowed) if n not in ranked)
+    return [(n, 0.0) for n in itertools.islice(unscored, max(count, 0))]
 
 
 class Snapshot:

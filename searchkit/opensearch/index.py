@@ -19,7 +19,8 @@ from .. import model
 from ..config import ExtractConfig, default_config_path, load_config
 from ..engine.analysis import FALLBACK, language_field
 from ..errors import DocumentNotFoundError, IndexMissingError, SchemaVersionError, UsageError
-from ..search.request import SearchRequest, coerce_date
+from ..registry import RegistryFile
+from ..search.request import make_request
 from . import mapping
 from .location import Location, make_client, parse_location, unavailable
 from .searching import Searcher
@@ -89,6 +90,7 @@ class OpenSearchIndex:
         self._config_path = Path(config) if config else None
         self.client = make_client(location)
         self._closed = False
+        self._registry = RegistryFile(self._config_file, lambda: self.config().facets)
         self._meta = self._open(create, stemming, shards, replicas)
         self._searcher = Searcher(self.client, location.index, self._meta["stemming"])
 
@@ -135,8 +137,11 @@ class OpenSearchIndex:
     def path(self) -> str:
         return str(self.location)
 
+    def _config_file(self) -> Path:
+        return self._config_path or default_config_path(Path.cwd() / "index")
+
     def config(self) -> ExtractConfig:
-        return load_config(self._config_path or default_config_path(Path.cwd() / "index"))
+        return load_config(self._config_file())
 
     def _uuid(self) -> str:
         settings = self.client.indices.get_settings(index=self.location.index)
@@ -219,12 +224,12 @@ class OpenSearchIndex:
         from ..search.request import validate
 
         self._check_open()
-        request = SearchRequest(
-            text=query,
-            filters={f: [v] if isinstance(v, str) else list(v) for f, v in (filters or {}).items()},
-            since=coerce_date(since),
-            until=coerce_date(until, end=True),
-            facets=None if facets is None else tuple(facets),
+        request = make_request(
+            query,
+            filters=filters,
+            facets=facets,
+            since=since,
+            until=until,
             facet_limit=facet_limit,
             date_interval=date_interval,
             sort=sort,
@@ -262,9 +267,7 @@ class OpenSearchIndex:
     def registry(self):
         """The facets of this index: the built-in ones and those declared in searchkit.toml
         (each a keyword field of its own name)."""
-        from ..registry import FacetRegistry
-
-        return FacetRegistry.with_declared(self.config().facets)
+        return self._registry.get()
 
     @_client_errors
     def _map_declared_facets(self, registry) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -24,7 +23,7 @@ from ..registry import DEFAULT_REGISTRY, match_names
 from ..search.query import translate_for_opensearch
 from ..search.request import SearchRequest
 from ..search.searcher import MAX_CORRECTIONS
-from ..search.spelling import best_correction, should_suggest
+from ..search.spelling import best_correction, replace_word, should_suggest
 from .results import POST_TAG, PRE_TAG, SNIPPET_CHARS, declared_values, facet_from, hit_from
 
 #: Facet values and the languages present are looked up again after this many seconds.
@@ -275,13 +274,8 @@ class Searcher:
                 continue
             form = self._surface(lang_of.get(term, FALLBACK), term, word) or term
             if form != word.lower():
-                pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-
-                def keep_case(m: re.Match, form: str = form) -> str:
-                    return form.capitalize() if m.group()[:1].isupper() else form
-
-                suggestion, n = pattern.subn(keep_case, suggestion, count=1)
-                changed = changed or bool(n)
+                suggestion, found = replace_word(suggestion, word, form)
+                changed = changed or found
         return suggestion if changed else None
 
     def _surface(self, lang: str, term: str, word: str) -> str | None:

@@ -22,25 +22,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .. import model
-from ..engine.facet_files import SegmentFacets, mask_from_docnums
+from ..engine.facet_files import SegmentFacets, docnums_in, mask_from_docnums
 from ..registry import DATE, FacetRegistry, FacetSpec
 
 __all__ = ["FacetTable", "docnums_in", "facet_result", "mask_from_docnums"]
 
 # Below this share of matching documents, walking them beats one AND per facet value.
 SPARSE_SCOPE = 1 / 64
-
-
-def docnums_in(mask: int) -> list[int]:
-    """The document numbers set in a bitmap, ascending."""
-    out = []
-    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
-    for i, byte in enumerate(data):
-        while byte:
-            low = byte & -byte
-            out.append((i << 3) + low.bit_length() - 1)
-            byte ^= low
-    return out
 
 
 class FacetTable:

@@ -16,6 +16,7 @@ cleaned text and rewrites it onto its fields.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 
@@ -180,6 +181,28 @@ def _clean(text: str, raw: bool, aliases: dict[str, str]) -> str:
     return _check_operators(text, raw)
 
 
+@contextlib.contextmanager
+def _made_safe(text: str, raw: bool, registry: FacetRegistry):
+    """(the cleaned text, the field names a query may use), with the recursion limit raised:
+    MAX_QUERY_CHARS bounds nesting to ~2,000 levels, and the parser and the rewriter recurse a
+    few frames per level, more than Python's default limit of 1,000."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(
+            f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})"
+        )
+    aliases = field_aliases(registry)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 12 * MAX_QUERY_CHARS))
+    try:
+        stripped = text.strip()
+        cleaned = stripped if stripped in ("", "*", "*:*") else _clean(text, raw, aliases)
+        yield cleaned, tuple(sorted(set(aliases.values())))
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply: remove some parentheses") from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def parse_query(
     text: str,
     languages: tuple[str, ...],
@@ -194,18 +217,7 @@ def parse_query(
     """Parse ``text`` for an index whose text fields cover ``languages``; see the module
     docstring for the two modes. ``facet_mask(spec, values)`` gives the documents holding
     any of a declared facet's values (those facets live in facet files, not the index)."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(
-            f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})"
-        )
-    aliases = field_aliases(registry)
-    # MAX_QUERY_CHARS bounds nesting to ~2,000 levels; the parser and the rewriter recurse
-    # a few frames per level, more than Python's default limit of 1,000.
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 12 * MAX_QUERY_CHARS))
-    try:
-        stripped = text.strip()
-        cleaned = stripped if stripped in ("", "*", "*:*") else _clean(text, raw, aliases)
+    with _made_safe(text, raw, registry) as (cleaned, fields):
         return build_query(
             text,
             cleaned,
@@ -215,13 +227,9 @@ def parse_query(
             match=match,
             reader=reader,
             registry=registry,
-            fields=tuple(sorted(set(aliases.values()))),
+            fields=fields,
             facet_mask=facet_mask,
         )
-    except RecursionError:
-        raise QuerySyntaxError("the query is nested too deeply: remove some parentheses") from None
-    finally:
-        sys.setrecursionlimit(limit)
 
 
 def translate_for_opensearch(
@@ -237,26 +245,7 @@ def translate_for_opensearch(
     parsed and translated by ``engine.opensearch_query`` (never ``query_string``)."""
     from ..engine.opensearch_query import translate_query
 
-    if len(text) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(
-            f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})"
-        )
-    aliases = field_aliases(registry)
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 12 * MAX_QUERY_CHARS))
-    try:
-        stripped = text.strip()
-        cleaned = stripped if stripped in ("", "*", "*:*") else _clean(text, raw, aliases)
+    with _made_safe(text, raw, registry) as (cleaned, fields):
         return translate_query(
-            cleaned,
-            languages,
-            stemming,
-            registry=registry,
-            fields=tuple(sorted(set(aliases.values()))),
-            raw=raw,
-            match=match,
+            cleaned, languages, stemming, registry=registry, fields=fields, raw=raw, match=match
         )
-    except RecursionError:
-        raise QuerySyntaxError("the query is nested too deeply: remove some parentheses") from None
-    finally:
-        sys.setrecursionlimit(limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import UsageError
 from ..registry import FacetRegistry, parse_date
@@ -31,6 +31,27 @@ class SearchRequest:
     raw: bool = False
     match: str = "all"
     snippets: bool = True
+
+
+def make_request(
+    query: str = "",
+    *,
+    filters: Mapping[str, Sequence[str] | str] | None = None,
+    facets: Sequence[str] | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    **options,
+) -> SearchRequest:
+    """A SearchRequest from ``Index.search``'s arguments: a filter value may be one string,
+    dates may be text; the other options are the request's fields as they are."""
+    return SearchRequest(
+        text=query,
+        filters={f: [v] if isinstance(v, str) else list(v) for f, v in (filters or {}).items()},
+        since=coerce_date(since),
+        until=coerce_date(until, end=True),
+        facets=None if facets is None else tuple(facets),
+        **options,
+    )
 
 
 def coerce_date(value: str | dt.date | None, end: bool = False) -> dt.date | None:
@@ -62,6 +83,4 @@ def validate(request: SearchRequest, registry: FacetRegistry) -> SearchRequest:
         raise UsageError("limit and facet limit must be >= 0, page >= 1")
     if request.since and request.until and request.since > request.until:
         raise UsageError(f"--since {request.since} is after --until {request.until}")
-    from dataclasses import replace
-
     return replace(request, filters=filters, facets=facets)

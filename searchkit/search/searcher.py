@@ -7,7 +7,6 @@ read from the index comes through the engine's ``Snapshot``.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 
@@ -195,13 +194,8 @@ class SearchContext:
         for word in unknown[:MAX_CORRECTIONS]:  # each correction reads the vocabulary
             best = self._correction(word)
             if best and best != word.lower():
-                pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-
-                def keep_case(m: re.Match, best: str = best) -> str:
-                    return best.capitalize() if m.group()[:1].isupper() else best
-
-                suggestion, n = pattern.subn(keep_case, suggestion, count=1)
-                changed = changed or bool(n)
+                suggestion, found = spelling.replace_word(suggestion, word, best)
+                changed = changed or found
         return suggestion if changed else None
 
     def _correction(self, word: str) -> str | None:

@@ -78,6 +78,18 @@ def rank_corrections(
     return [form for edits, _, form in ranked if edits <= max_edits]
 
 
+def replace_word(text: str, word: str, correction: str) -> tuple[str, bool]:
+    """``text`` with its first ``word`` (whole, any case) replaced by ``correction``, capitalised
+    where the word was, and whether it was found."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+
+    def keep_case(m: re.Match) -> str:
+        return correction.capitalize() if m.group()[:1].isupper() else correction
+
+    replaced, n = pattern.subn(keep_case, text, count=1)
+    return replaced, bool(n)
+
+
 def best_correction(word: str, candidates: Mapping[str, float]) -> str | None:
     """The best of ``rank_corrections``, or None."""
     ranked = rank_corrections(word, candidates)

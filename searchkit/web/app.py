@@ -254,8 +254,9 @@ class ServedFacets:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
-            catalogue = await self.svc.run(facet_catalogue, self.svc.index)
-            serving(catalogue)  # a context variable: this request's task only
+            # A stat of the index's declarations, no parse and no searcher: done here, not on
+            # a searcher thread.
+            serving(facet_catalogue(self.svc.index))  # a context variable: this request only
         await self.app(scope, receive, send)
 
 

@@ -44,13 +44,17 @@ def _read_commit(path: Path, generation: int):
             if reader.segment() is None:
                 continue
             count = reader.doc_count_all()
-            for fields in reader.all_stored_fields():
+            # A document's body is indexed in the one field of its language (body_en, ...):
+            # BM25 reads its length there, so a body with no length in any of them means a
+            # length column was cut short.
+            body_fields = [f for f in reader.schema.scorable_names() if f.startswith("body_")]
+            for docnum, fields in reader.iter_docs():
                 json.loads(fields.get("extra") or "{}")  # stored facets decode
                 documents += 1
-            for fieldname in reader.schema.scorable_names():
-                for docnum in range(count):  # the length columns BM25 reads
-                    if reader.doc_field_length(docnum, fieldname) is None:
-                        raise ValueError(f"no length of {fieldname} for document {docnum}")
+                if fields.get("body", "").strip() and not any(
+                    reader.doc_field_length(docnum, f) for f in body_fields
+                ):
+                    raise ValueError(f"no length of the body of document {docnum}")
             for column in FACET_COLUMNS:
                 if reader.has_column(column):
                     values = list(reader.column_reader(column, translate=False))

@@ -27,48 +27,75 @@ def run(index: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.stderr.replace(str(index), "<index>")
 
 
-def segment_file(index: Path, suffix: str) -> Path:
-    (found,) = [p for p in index.iterdir() if p.name.endswith(suffix)]
+def segment_file(index: Path) -> Path:
+    """The seeds index's one segment: a compound file holding all of its parts."""
+    (found,) = [p for p in index.iterdir() if p.name.endswith(".seg")]
     return found
 
 
-def test_a_truncated_term_file_is_damage_and_repair_fixes_it(index):
-    trm = segment_file(index, ".trm")
-    with trm.open("r+b") as fh:
-        fh.truncate(100)
-    assert run(index, "search", "troops") == (
-        6,
-        f"Error: the index at <index> is damaged (Invalid argument); {REPAIR}\n",
-    )
+def part_range(segment: Path, suffix: str) -> tuple[int, int]:
+    """Where one part (term file, postings, a column) lies inside a compound segment."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.structfile import StructFile
+
+    compound = CompoundStorage(StructFile(segment.open("rb")), use_mmap=False)
+    try:
+        (name,) = [n for n in compound.list() if n.endswith(suffix)]
+        return compound.range(name)
+    finally:
+        compound.close()
+
+
+def test_a_garbled_term_file_is_damage_and_repair_fixes_it(index):
+    segment = segment_file(index)
+    offset, length = part_range(segment, ".trm")
+    with segment.open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(b"\xff" * length)
+    code, err = run(index, "search", "troops")
+    assert code == 6 and err.startswith("Error: the index at <index> is damaged (")
+    assert err.endswith(f"); {REPAIR}\n")
     assert run(index, "show", "f9d5d3eb46b0")[0] == 6
     assert run(index, "check")[0] == 6
     assert run(index, "check", "--repair")[0] == 0
     assert run(index, "search", "troops") == (0, "")
 
 
-@pytest.mark.parametrize("suffix", ["._stored.col", ".pst"])
-def test_a_deleted_segment_file_is_damage(index, suffix):
-    name = segment_file(index, suffix).name
-    segment_file(index, suffix).unlink()
-    code, err = run(index, "search", "troops")
-    assert code == 6 and err.startswith("Error: the index at <index> is damaged (")
-    assert err.endswith(f"); {REPAIR}\n")
-    if suffix == ".pst":
-        detail = f"No such file or directory: {name}"
-        assert err == f"Error: the index at <index> is damaged ({detail}); {REPAIR}\n"
+def test_a_deleted_segment_file_is_damage(index):
+    name = segment_file(index).name
+    segment_file(index).unlink()
+    detail = f"No such file or directory: {name}"
+    assert run(index, "search", "troops") == (
+        6,
+        f"Error: the index at <index> is damaged ({detail}); {REPAIR}\n",
+    )
     assert run(index, "check", "--repair")[0] == 0
     assert run(index, "search", "troops") == (0, "")
 
 
 @pytest.mark.parametrize("suffix", ["._body_en_len.col", "._stored.col", ".pst"])
-def test_a_segment_file_cut_short_is_damage_whatever_whoosh_raises(index, suffix):
-    path = segment_file(index, suffix)
-    with path.open("r+b") as fh:
-        fh.truncate(path.stat().st_size // 2)
+def test_a_segment_part_cut_short_is_damage_whatever_whoosh_raises(index, suffix):
+    segment = segment_file(index)
+    offset, length = part_range(segment, suffix)
+    with segment.open("r+b") as fh:
+        fh.seek(offset + length // 2)
+        fh.write(b"\0" * (length - length // 2))  # the part's second half is lost
     code, err = run(index, "search", "troops")
     assert code == 6 and err.startswith("Error: the index at <index> is damaged (")
     assert err.endswith(f"); {REPAIR}\n")
     assert run(index, "check")[0] == 6
+
+
+def test_a_segment_file_cut_short_is_damage(index):
+    segment = segment_file(index)
+    with segment.open("r+b") as fh:
+        fh.truncate(segment.stat().st_size // 2)
+    code, err = run(index, "search", "troops")
+    assert code == 6 and err.startswith("Error: the index at <index> is damaged (")
+    assert err.endswith(f"); {REPAIR}\n")
+    assert run(index, "check")[0] == 6
+    assert run(index, "check", "--repair")[0] == 0
+    assert run(index, "search", "troops") == (0, "")
 
 
 def test_a_garbage_settings_file_is_damage_and_repair_rewrites_it(index):

@@ -60,6 +60,7 @@ INSTANCE_NAMES = {
     ],
     "field_writer": ["_postwriter"],
     "column_reader": ["_dbfile", "_basepos", "_count"],
+    "compound": ["_source"],
 }
 
 
@@ -149,6 +150,10 @@ def test_instance_attributes_exist(tmp_path):
             assert hasattr(leaf._terms, name), name
         for name in INSTANCE_NAMES["perdoc"]:
             assert hasattr(leaf._perdoc, name), name
+        compound = leaf._storage.a  # the segment's compound file, memory-mapped
+        for name in INSTANCE_NAMES["compound"]:
+            assert getattr(compound, name) is not None, name
+        assert isinstance(leaf._perdoc._colfiles["_stored"][0], internals.MappedFile)
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
         column = leaf._perdoc._cached_reader(_lenfield("body_en"), LENGTHS_COLUMN)

@@ -187,13 +187,13 @@ class Store:
     def writer(self):
         """A Whoosh writer; call inside ``exclusive`` so nobody else is writing."""
         try:
-            # Uncompounded segments are memory-mapped when read; compound ones are copied.
+            # Compound segments: one file each (whoosh_internals.MappedFile says why).
             # 512 MB of posting pool holds a 5,000-article batch without spilling to disk.
             return self.ix.writer(
                 timeout=5.0,
                 delay=0.1,
                 limitmb=WRITER_POOL_MB,
-                compound=False,
+                compound=True,
                 codec=SearchkitCodec(),
             )
         except LockError:

@@ -43,6 +43,14 @@ Knowing all of a segment's columns up front also answers `has_column` without a 
 Whoosh asked it for every posting while writing (13% of the build time of the generated
 benchmark corpus, bench/scale.py).
 
+Segments are compound: one ``.seg`` file per segment instead of 23 (postings, terms, stored
+fields and a column per field length and facet). A searcher holds one descriptor per
+segment (its memory map's) instead of 23: 200 segments fit under the usual ``ulimit -n``
+of 1,024 where they took 4,600. Whoosh maps a compound file into memory, but its
+``BufferFile`` copies each sub-file into a ``BytesIO`` when it is opened, so a search read
+the whole index into memory. ``MappedFile`` reads from the map itself and copies only the
+bytes asked for (``CompoundStorage._source``, replaced per storage in ``map_subfiles``).
+
 Field lengths are read once per field as one byte string instead of one file read per
 call: Whoosh asks for a document's length for every posting it writes and for every
 document it scores (a quarter of the time spent writing a segment's postings).
@@ -50,6 +58,7 @@ document it scores (a quarter of the time spent writing a segment's postings).
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import zlib
@@ -64,8 +73,11 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
     _lenfield,
 )
+from whoosh.filedb.compound import CompoundStorage
 from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .mapped_file import MappedFile
 
 
 class EagerPerDocReader(W3PerDocReader):
@@ -239,9 +251,25 @@ class CompactLeafMatcher(W3LeafMatcher):
             super()._read_values()
 
 
+def _open_mapped(compound, name, *args, **kwargs):
+    offset, length = compound.range(name)
+    return MappedFile(memoryview(compound._source)[offset : offset + length], name=name)
+
+
+def map_subfiles(storage):
+    """``storage`` with its compound segment's sub-files opened as ``MappedFile``s."""
+    compound = getattr(storage, "a", None)  # SegmentReader's OverlayStorage(compound, folder)
+    if isinstance(compound, CompoundStorage) and compound._source is not None:
+        compound.open_file = functools.partial(_open_mapped, compound)
+    return storage
+
+
 class SearchkitCodec(W3Codec):
+    def terms_reader(self, storage, segment):
+        return super().terms_reader(map_subfiles(storage), segment)
+
     def per_document_reader(self, storage, segment):
-        return EagerPerDocReader(storage, segment)
+        return EagerPerDocReader(map_subfiles(storage), segment)
 
     def field_writer(self, storage, segment):
         return LeanFieldWriter(self, storage, segment)
@@ -280,7 +308,7 @@ def open_segment_writer(index_dir: str, pool_mb: int):
     from whoosh.writing import PostingPool, SegmentWriter
 
     storage = FileStorage(index_dir)
-    writer = SegmentWriter(storage.open_index(), _lk=False, codec=SearchkitCodec(), compound=False)
+    writer = SegmentWriter(storage.open_index(), _lk=False, codec=SearchkitCodec(), compound=True)
     writer._tempstorage = storage.temp_storage(f".build-{os.getpid()}-{id(writer)}.tmp")
     writer.pool = PostingPool(writer._tempstorage, writer.newsegment, limitmb=pool_mb)
     return writer

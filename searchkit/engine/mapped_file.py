@@ -1,0 +1,54 @@
+"""A compound segment's sub-file, read in place from the segment's memory map.
+
+Whoosh's ``BufferFile`` copies the sub-file into a ``BytesIO`` when it is opened, so
+opening a searcher read every segment into memory; here reads copy only what they return.
+"""
+
+from __future__ import annotations
+
+from whoosh.filedb.structfile import BufferFile
+
+
+class _MapReader:
+    """A read-only file object over a memoryview; ``read`` copies only what it returns."""
+
+    __slots__ = ("_pos", "_view")
+
+    def __init__(self, view: memoryview):
+        self._view = view
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._pos
+        end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
+        self._pos = end
+        return self._view[start:end].tobytes()
+
+    def readline(self, size: int = -1) -> bytes:
+        view, start = self._view, self._pos
+        end = len(view) if size is None or size < 0 else min(start + size, len(view))
+        newline = bytes(view[start:end]).find(b"\n")  # pickle reads lines only in headers
+        return self.read(end - start if newline < 0 else newline + 1)
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        if whence == 1:
+            position += self._pos
+        elif whence == 2:
+            position += len(self._view)
+        self._pos = position
+        return position
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        pass
+
+
+class MappedFile(BufferFile):
+    """A compound segment's sub-file, read from the segment's memory map without a copy."""
+
+    def __init__(self, buf: memoryview, name: str | None = None):
+        super().__init__(b"", name=name)
+        self._buf = buf
+        self.file = _MapReader(buf)

@@ -187,6 +187,19 @@ class Index:
             missing_ok=missing_ok,
         )
 
+    def optimize(
+        self, max_segments: int = 0, *, jobs: int = 0, lock_timeout: float = 0.0
+    ) -> model.OptimizeReport:
+        """Merge the index's segments down to ``max_segments`` (default 10), in ``jobs``
+        worker processes (default: the CPU count); see ``engine.optimize``. Searches keep
+        answering from the previous commit meanwhile; an interruption changes nothing."""
+        from .engine.optimize import DEFAULT_MAX_SEGMENTS, optimize_store
+
+        with self._store.exclusive(lock_timeout):
+            return optimize_store(
+                self._store, max_segments or DEFAULT_MAX_SEGMENTS, jobs or os.cpu_count() or 1
+            )
+
     # -- reading ----------------------------------------------------------------------------
 
     @_reading

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from .commands.indexing import check, export, extract, index_command
+from .commands.indexing import check, export, extract, index_command, optimize
 from .commands.options import Context, echo, global_options
 from .commands.searching import facets, search, show, similar, stats
 from .commands.serving import serve
@@ -78,6 +78,7 @@ COMMANDS = (
     stats,
     extract,
     check,
+    optimize,
     export,
     serve,
     watch,

@@ -211,6 +211,18 @@ class IndexStats(_ToDict):
 
 
 @dataclass(frozen=True)
+class OptimizeReport(_ToDict):
+    """What `optimize` did: segments before and after, and the documents it rewrote
+    (``purged`` of them were deleted ones, dropped for good)."""
+
+    segments_before: int
+    segments_after: int
+    documents_merged: int
+    purged: int
+    took_ms: float
+
+
+@dataclass(frozen=True)
 class CheckReport(_ToDict):
     """What `check` found (``problems``) and, with repair, what it did (``repairs``).
 

@@ -203,6 +203,17 @@ def format_report(report: model.UpdateReport) -> str:
     return "\n".join(lines)
 
 
+def format_optimize(report: model.OptimizeReport) -> str:
+    took = f"{report.took_ms / 1000:.1f} s"
+    if not report.documents_merged:
+        return f"{report.segments_before} segment(s): nothing to merge ({took})"
+    purged = f", {report.purged} deleted dropped" if report.purged else ""
+    return (
+        f"merged {report.segments_before} segments into {report.segments_after} "
+        f"({report.documents_merged} documents rewritten{purged}, {took})"
+    )
+
+
 def render_check(report: model.CheckReport) -> str:
     state = "healthy" if report.healthy else "DAMAGED"
     lines = [

@@ -28,6 +28,7 @@ from ..config import ExtractConfig
 from ..extract.pipeline import Span, extract_file
 from ..model import SkippedFile
 from ..registry import FacetRegistry
+from .analysis import load_term_memos, save_term_memos
 from .facet_files import save_segment_facets
 from .schema import IndexSettings
 from .whoosh_internals import (
@@ -86,6 +87,7 @@ class SegmentBuilder:
         self.registry = FacetRegistry.with_declared(config.facets)
         self._writer = None
         self._finished: list = []  # finished segments, committed at the next flush
+        load_term_memos(index_dir)
 
     def _open_writer(self):
         return open_segment_writer(self.index_dir, WORKER_POOL_MB)
@@ -121,7 +123,7 @@ class SegmentBuilder:
         """Write the current segment's postings and close it (not yet committed)."""
         writer, self._writer = self._writer, None
         segment = finish_segment(writer)
-        _save_facets(self.index_dir, writer, segment, self.registry)
+        save_new_segment_facets(self.index_dir, writer, segment, self.registry)
         self._finished.append(segment)
 
     def flush(self) -> list:
@@ -129,6 +131,7 @@ class SegmentBuilder:
         if self._writer is not None:
             self._finish_segment()
         finished, self._finished = self._finished, []
+        save_term_memos(self.index_dir)
         return finished
 
     def cancel(self) -> None:
@@ -138,7 +141,7 @@ class SegmentBuilder:
             abandon_segment(writer)
 
 
-def _save_facets(index_dir: str, writer, segment, registry: FacetRegistry) -> None:
+def save_new_segment_facets(index_dir: str, writer, segment, registry: FacetRegistry) -> None:
     """Save the new segment's facet file here, in the worker, so that neither the commit
     nor the first search has to read its columns."""
     reader = segment_reader(writer.storage, writer.schema, segment)

@@ -349,6 +349,32 @@ class OpenSearchIndex:
             facets=self.facets(facet_limit=facet_limit, date_interval="year"),
         )
 
+    @_client_errors
+    def optimize(
+        self, max_segments: int = 0, *, jobs: int = 0, lock_timeout: float = 0.0
+    ) -> model.OptimizeReport:
+        """Force-merge every shard down to ``max_segments`` (default 10); OpenSearch merges
+        in the background itself, so this is rarely needed. ``jobs`` and ``lock_timeout``
+        are the embedded engine's and have no effect here."""
+        import time
+
+        self._check_open()
+        started = time.perf_counter()
+        index = self.location.index
+
+        def segments() -> tuple[int, int]:
+            primaries = self.client.indices.stats(index=index, metric="docs,segments")
+            primaries = primaries["_all"]["primaries"]
+            return int(primaries["segments"]["count"]), int(primaries["docs"]["count"])
+
+        before, documents = segments()
+        self.client.indices.forcemerge(
+            index=index, max_num_segments=max_segments or 10, params={"request_timeout": 3600}
+        )
+        after, _ = segments()
+        took = round((time.perf_counter() - started) * 1000, 1)
+        return model.OptimizeReport(before, after, documents if after < before else 0, 0, took)
+
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:

@@ -73,7 +73,7 @@ _OUR_FILES = frozenset(
 def _is_index_file(name: str) -> bool:
     return (
         name in _OUR_FILES
-        or name.startswith(("_MAIN_", "MAIN_"))
+        or name.startswith(("_MAIN_", "MAIN_", "terms.memo"))
         or name.endswith((".toc", ".seg"))
     )
 

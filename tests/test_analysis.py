@@ -65,3 +65,33 @@ def test_varint_positions_round_trip(positions):
     assert fmt.decode_positions(value) == positions
     assert fmt.decode_frequency(value) == len(positions)
     assert fmt.decode_weight(value) == len(positions)
+
+
+def test_term_memos_saved_beside_the_index_start_a_new_process_warm(tmp_path, monkeypatch):
+    from searchkit import Index
+    from searchkit.engine import analysis
+    from support import write_records
+
+    monkeypatch.setattr(analysis, "SAVE_AFTER_NEW_WORDS", 1)
+    monkeypatch.setattr(analysis, "_memos", {})
+    monkeypatch.setattr(analysis, "_loaded_from", None)
+    monkeypatch.setattr(analysis, "_saved_size", 0)
+    docs = [{"title": "Ministers", "text": "The ministers were running talks", "language": "en"}]
+    with Index.create(tmp_path / "index") as index:
+        index.update([write_records(tmp_path / "a.jsonl", docs)], jobs=1)
+    memo_file = tmp_path / "index" / analysis.MEMO_FILE
+    assert memo_file.exists()
+    # A new process: empty memos, loaded from the file, giving the terms the chain gives.
+    monkeypatch.setattr(analysis, "_memos", {})
+    monkeypatch.setattr(analysis, "_loaded_from", None)
+    analysis.load_term_memos(str(tmp_path / "index"))
+    memo = analysis._term_memo("en", True)
+    assert memo["running"] == "run" and memo["ministers"] == "minist" and memo["The"] is None
+    assert analysis.term_positions("ministers running", "en") == {"minist": [0], "run": [1]}
+    # A memo from another analyzer version, or garbage, is ignored: cold, never wrong.
+    for content in (b"garbage", __import__("marshal").dumps({"version": (0, ""), "memos": {}})):
+        memo_file.write_bytes(content)
+        monkeypatch.setattr(analysis, "_memos", {})
+        monkeypatch.setattr(analysis, "_loaded_from", None)
+        analysis.load_term_memos(str(tmp_path / "index"))
+        assert analysis._memos == {}

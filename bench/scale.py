@@ -33,7 +33,6 @@ ratios from one run, because the machine is shared.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib.util
 import json
 import multiprocessing
@@ -120,6 +119,7 @@ class SearchFigures:
     first_ms: float  # the first search after opening, with its one-off set-up
     rss_mb: float = 0.0  # peak RSS of the searching process
     snippets: Latency | None = None  # top 10 with snippets (searchkit only)
+    open_files: int = 0  # file descriptors the open index holds (searchkit only)
 
 
 @dataclass
@@ -323,6 +323,7 @@ def search_searchkit(index_dir: str, queries: Sequence[BenchQuery]):
     Returns (figures, [(total, {facet: {value: count}})] per query)."""
     from searchkit import Index
 
+    descriptors = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
     with Index.open(index_dir) as index:
 
         def top10(q: BenchQuery):
@@ -344,12 +345,15 @@ def search_searchkit(index_dir: str, queries: Sequence[BenchQuery]):
             )
             counts = {f.name: {v.value: v.count for v in f.values} for f in results.facets}
             answers.append((results.total, counts))
+        if descriptors:
+            descriptors = len(os.listdir("/proc/self/fd")) - descriptors
     figures = SearchFigures(
         Latency.of(top_ms),
         Latency.of(facet_ms),
         first_ms,
         _peak_rss()[0],
         Latency.of(snippet_ms),
+        descriptors,
     )
     return figures, answers
 
@@ -362,130 +366,6 @@ def add_searchkit(index_dir: str, added: str, jobs: int) -> float:
         report = index.update([added], jobs=jobs)
     assert report.added == ADDED_DOCS, report
     return time.perf_counter() - started
-
-
-# ---- naive Whoosh -------------------------------------------------------------------------
-
-
-def naive_schema():
-    from whoosh import fields
-
-    return fields.Schema(
-        id=fields.ID(stored=True),
-        title=fields.TEXT(),
-        body=fields.TEXT(),
-        actor=fields.KEYWORD(commas=True),
-        country=fields.KEYWORD(commas=True),
-        source_type=fields.ID(),
-        language=fields.ID(),
-        date=fields.DATETIME(),
-    )
-
-
-def _utc_naive(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
-
-
-def _naive_add(writer, doc: dict) -> None:
-    writer.add_document(
-        id=doc["id"],
-        title=doc["title"],
-        body=doc["body"],
-        actor=",".join(doc["actors"]),
-        country=",".join(doc["countries"]),
-        source_type=doc["source_type"],
-        language=doc["language"],
-        date=_utc_naive(doc["date"]),
-    )
-
-
-def build_naive(index_dir: str, corpus: str) -> BuildFigures:
-    """Whoosh as its tutorial shows it: one writer, default settings, one commit."""
-    from whoosh import index
-
-    started, cpu = time.perf_counter(), _cpu_seconds()
-    ix = index.create_in(index_dir, naive_schema())
-    writer = ix.writer()
-    count = 0
-    for doc in read_jsonl(Path(corpus)):
-        _naive_add(writer, doc)
-        count += 1
-    writer.commit()
-    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    rss, _ = _peak_rss()
-    return BuildFigures(count, seconds, cpu, size_mb(Path(index_dir)), rss)
-
-
-def add_naive(index_dir: str, added: str) -> float:
-    from whoosh import index
-
-    started = time.perf_counter()
-    writer = index.open_dir(index_dir).writer()
-    for doc in read_jsonl(Path(added)):
-        _naive_add(writer, doc)
-    writer.commit()
-    return time.perf_counter() - started
-
-
-class NaiveSearcher:
-    """Whoosh's own query parser (AND of words over title and body) and grouped facets.
-
-    The date facet groups by exact timestamp, not by month: Whoosh's monthly DateRangeFacet
-    runs one range query per month, far slower still.
-    """
-
-    def __init__(self, index_dir: str):
-        from whoosh import index, sorting
-        from whoosh.qparser import MultifieldParser
-
-        self.ix = index.open_dir(index_dir)
-        self.searcher = self.ix.searcher()
-        self.parser = MultifieldParser(["title", "body"], self.ix.schema)
-        multi = {"actor", "country"}
-        self.facets = {
-            name: sorting.FieldFacet(name, allow_overlap=name in multi, maptype=sorting.Count)
-            for name in NAIVE_FACETS
-        }
-
-    def close(self) -> None:
-        self.searcher.close()
-
-    def _filter(self, q: BenchQuery):
-        from whoosh import query
-
-        parts = []
-        if q.country:
-            parts.append(query.Term("country", q.country.lower()))
-        if q.since or q.until:
-            start = dt.datetime.fromisoformat(q.since) if q.since else None
-            end = dt.datetime.fromisoformat(q.until) + dt.timedelta(days=1) if q.until else None
-            parts.append(query.DateRange("date", start, end, endexcl=True))
-        return query.And(parts) if parts else None
-
-    def top10(self, q: BenchQuery) -> int:
-        results = self.searcher.search(self.parser.parse(q.text), limit=10, filter=self._filter(q))
-        return len([hit["id"] for hit in results])
-
-    def faceted(self, q: BenchQuery) -> int:
-        results = self.searcher.search(
-            self.parser.parse(q.text), limit=10, filter=self._filter(q), groupedby=self.facets
-        )
-        for name in self.facets:
-            results.groups(name)
-        return len(results)
-
-
-def search_naive(index_dir: str, queries: Sequence[BenchQuery]) -> tuple[SearchFigures, list]:
-    naive = NaiveSearcher(index_dir)
-    try:
-        top_ms, _, first_ms = time_queries(naive.top10, queries)
-        facet_ms, totals, _ = time_queries(naive.faceted, queries)
-    finally:
-        naive.close()
-    return SearchFigures(Latency.of(top_ms), Latency.of(facet_ms), first_ms, _peak_rss()[0]), totals
-
-
-# ---- SQLite FTS5 ----------------------------------------------------------------------------
 
 
 def _fts5_docs(path: Path, source_types: dict[str, str]) -> Iterator[dict]:
@@ -561,268 +441,240 @@ def stage(label: str, work: Callable, *args):
     return result
 
 
-def _build_rows(column: Column, build: BuildFigures) -> None:
-    column.put("build documents/s", build.docs_per_second, 0)
-    column.put("build wall (s)", build.seconds)
-    column.put("build CPU (s)", build.cpu_seconds)
-    column.put("peak RSS while building (MB)", max(build.rss_mb, build.children_rss_mb), 0)
-    column.put("index size (MB)", build.size_mb)
+def print_table(results: dict[int, dict]) -> None:
+    """One row per figure, searchkit beside FTS5 at each corpus size."""
+    sizes = sorted(results)
+    head = [f"{engine} {n:,}" for n in sizes for engine in ("searchkit", "FTS5")]
+    print("| figure | " + " | ".join(head) + " |")
+    print("|---|" + "--:|" * len(head))
+    rows = list(dict.fromkeys(row for n in sizes for row in results[n]))
+    for row in rows:
+        cells = []
+        for n in sizes:
+            for engine in ("searchkit", "FTS5"):
+                value = results[n].get(row, {}).get(engine)
+                cells.append("-" if value is None else _format(value))
+        print(f"| {row} | " + " | ".join(cells) + " |")
 
 
-def _search_rows(column: Column, search: SearchFigures) -> None:
-    column.put("first search after open (ms)", search.first_ms)
-    column.put("top-10 p50 (ms)", search.top10.p50, 2)
-    column.put("top-10 p95 (ms)", search.top10.p95, 2)
-    if search.snippets:
-        column.put("top-10 with snippets p50 (ms)", search.snippets.p50, 2)
-    column.put("top-10 + 5 facets + filter p50 (ms)", search.faceted.p50, 2)
-    column.put("top-10 + 5 facets + filter p95 (ms)", search.faceted.p95, 2)
-    column.put("searching process peak RSS (MB)", search.rss_mb, 0)
+def _format(value: float) -> str:
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-ROWS = (
-    "documents",
-    "build documents/s",
-    "build wall (s)",
-    "build CPU (s)",
-    "peak RSS while building (MB)",
-    "index size (MB)",
-    "first search after open (ms)",
-    "top-10 p50 (ms)",
-    "top-10 p95 (ms)",
-    "top-10 with snippets p50 (ms)",
-    "top-10 + 5 facets + filter p50 (ms)",
-    "top-10 + 5 facets + filter p95 (ms)",
-    "searching process peak RSS (MB)",
-    "cold search --json with facets (ms)",
-    "cold search process peak RSS (MB)",
-    f"add {ADDED_DOCS:,} documents and commit (s)",
-    "no-op update of the folder tree (s)",
-    "queries that disagree with FTS5",
-)
-#: Rows where a smaller number is better; the others are rates.
-_RATES = {"build documents/s"}
+def cli_build(index_dir: Path, tree: Path) -> BuildFigures:
+    """``searchkit index TREE`` with the defaults a user gets (stemming on, real language
+    detection, --jobs = the CPU count), in its own process: wall, CPU of the process and its
+    workers, and the largest of their peak RSS."""
+    fresh_dir(index_dir)
+    probe = (
+        "import json, resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "ms = (time.perf_counter() - t) * 1000\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(json.dumps({'ms': ms, 'cpu': u.ru_utime + u.ru_stime, 'rss': u.ru_maxrss / 1024,"
+        " 'code': r.returncode, 'out': r.stdout, 'err': r.stderr[-2000:]}))\n"
+    )
+    command = [sys.executable, "-c", probe, sys.executable, "-m", "searchkit"]
+    command += ["--index", str(index_dir), "index", str(tree), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
+    figures = json.loads(done.stdout)
+    if figures["code"] != 0:
+        raise RuntimeError(f"searchkit index exited {figures['code']}: {figures['err']}")
+    report = json.loads(figures["out"])
+    return BuildFigures(
+        report["added"],
+        figures["ms"] / 1000,
+        figures["cpu"],
+        size_mb(index_dir),
+        figures["rss"],
+    )
 
 
-def ratios(ours: Column, theirs: Column) -> Column:
-    out = Column()
-    for row in ROWS:
-        a, b = ours.cells.get(row), theirs.cells.get(row)
-        if row in ("documents", "queries that disagree with FTS5") or not a or not b:
-            continue
-        try:
-            x, y = float(a.replace(",", "")), float(b.replace(",", ""))
-        except ValueError:
-            continue
-        if y:
-            out.put(row, x / y, 2)
-    return out
+def cached(path: Path, reuse: bool, make: Callable):
+    """``make()``'s result, saved as JSON at ``path``; with ``reuse`` a saved one is read
+    back instead (a 1,000,000-document build takes most of an hour)."""
+    if reuse and path.exists():
+        print(f"  reusing {path.name}", flush=True)
+        return json.loads(path.read_text(encoding="utf-8"))
+    result = make()
+    path.write_text(json.dumps(result), encoding="utf-8")
+    return result
 
 
-def markdown_table(columns: dict[str, Column]) -> str:
-    lines = [
-        "| figure | " + " | ".join(columns) + " |",
-        "|---|" + "--:|" * len(columns),
-    ]
-    for row in ROWS:
-        cells = [c.cells.get(row, "-") for c in columns.values()]
-        if any(cell != "-" for cell in cells):
-            lines.append(f"| {row} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def segment_count(index_dir: str) -> int:
+    from searchkit import Index
+
+    with Index.open(index_dir) as index:
+        return index.stats(facet_limit=0).segments
 
 
-def run_generated(args: argparse.Namespace) -> dict[str, Column]:
-    corpus, query_file, added = generated_corpus(args.shared, args.cache, args.docs)
+def add_and_remove(index_dir: Path, tree: Path, added: Path) -> float:
+    """Seconds for ``searchkit index TREE`` to take in ADDED_DOCS new files; they are then
+    removed again (untimed), so that the index can be measured again."""
+    add_dir = tree / "added"
+    shutil.rmtree(add_dir, ignore_errors=True)
+    split_into_files(added, add_dir)
+    try:
+        ms, _, done = run_cli(["--index", str(index_dir), "index", str(tree), "--json"])
+        assert json.loads(done.stdout)["added"] == ADDED_DOCS, done.stdout
+    finally:
+        shutil.rmtree(add_dir)
+        run_cli(["--index", str(index_dir), "index", str(tree), "--prune", "--json"])
+    return ms / 1000
+
+
+def fts5_add_on_copy(db: Path, added: Path, source_types: dict[str, str]) -> float:
+    scratch = db.with_name(db.stem + "-adding.sqlite")
+    shutil.copyfile(db, scratch)
+    try:
+        return add_fts5(str(scratch), str(added), source_types)
+    finally:
+        scratch.unlink()
+
+
+def watch_latency(tree: Path, index_dir: Path, saves: int) -> list[float]:
+    """Save latencies (s) of a probe file under a ``searchkit watch`` of the whole tree."""
+    from watch_latency import WatchProcess, measure_saves
+
+    from searchkit import Index
+
+    probe_folder = tree / "zz-probe"
+    probe_folder.mkdir(exist_ok=True)
+    try:
+        with Index.open(index_dir) as index:
+            watcher = WatchProcess(tree, index_dir, poll=False, interval=1.0)
+            try:
+                latencies, lost = measure_saves(index, probe_folder / "p.txt", saves, "s", None)
+            finally:
+                watcher.stop()
+        if lost:
+            print(f"  {lost} saves not found within a minute", flush=True)
+        return latencies
+    finally:
+        shutil.rmtree(probe_folder, ignore_errors=True)
+        run_cli(["--index", str(index_dir), "index", str(tree), "--prune", "--json"])
+
+
+def run_generated(args: argparse.Namespace, docs: int) -> dict:
+    """Every figure for one corpus size, searchkit beside FTS5, as {row: {engine: value}}."""
+    corpus, query_file, added = generated_corpus(args.shared, args.cache, docs)
     queries = read_generated_queries(query_file)
+    n = f"{docs:,}"
     tree = stage(
-        "splitting into one file per document",
-        split_into_files,
-        corpus,
-        args.cache / f"files-{args.docs}",
+        f"{n}: one file per document", split_into_files, corpus, args.cache / f"files-{docs}"
     )
     source_types = canonical_source_types({d["source_type"] for d in read_jsonl(added)})
-    tag = f"{args.docs}"
-    api_dir = fresh_dir(args.cache / f"index-searchkit-{tag}")
-    cli_dir = fresh_dir(args.cache / f"index-searchkit-files-{tag}")
-    naive_dir = args.cache / f"index-naive-{tag}"
-    db = args.cache / f"fts5-{tag}.sqlite"
-    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        path.unlink(missing_ok=True)
+    work = args.cache / "scale"
+    work.mkdir(exist_ok=True)
+    index_dir = work / f"index-{docs}"
+    db = work / f"fts5-{docs}.sqlite"
 
-    n = f"{args.docs:,}"
-    # Every build runs in its own spawned process, started while this one is small.
-    ours = stage(
-        f"{n}: searchkit build, JSON Lines, jobs={args.jobs}",
-        in_own_process,
-        build_searchkit,
-        str(api_dir),
-        [str(corpus)],
-        args.jobs,
-    )
-    ours_files = stage(
-        f"{n}: searchkit build, folder tree, jobs={args.jobs}",
-        in_own_process,
-        build_searchkit,
-        str(cli_dir),
-        [str(tree)],
-        args.jobs,
-    )
-    fts = stage(f"{n}: FTS5 build", in_own_process, build_fts5, str(db), str(corpus), source_types)
-    naive = None
-    if args.naive:
-        fresh_dir(naive_dir)
-        naive = stage(
-            f"{n}: naive Whoosh build", in_own_process, build_naive, str(naive_dir), str(corpus)
+    def build_ours() -> dict:
+        return stage(f"{n}: searchkit index (defaults)", cli_build, index_dir, tree).__dict__
+
+    def build_theirs() -> dict:
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            path.unlink(missing_ok=True)
+        figures = stage(
+            f"{n}: FTS5 build", in_own_process, build_fts5, str(db), str(corpus), source_types
         )
+        return figures.__dict__
 
+    ours = BuildFigures(**cached(work / f"build-{docs}.json", args.reuse, build_ours))
+    theirs = BuildFigures(**cached(work / f"fts5-{docs}.json", args.reuse, build_theirs))
+    # A no-op run first: it writes what a newer searchkit keeps beside a reused index.
+    noop = [run_cli(["--index", str(index_dir), "index", str(tree), "--json"])[0] / 1000]
     our_search, our_answers = stage(
         f"{n}: {len(queries)} queries through searchkit",
         in_own_process,
         search_searchkit,
-        str(api_dir),
-        queries,
-    )
-    _, file_answers = stage(
-        f"{n}: the same on the folder-tree index",
-        in_own_process,
-        search_searchkit,
-        str(cli_dir),
+        str(index_dir),
         queries,
     )
     fts_search, fts_answers = stage(
         f"{n}: {len(queries)} queries through FTS5", in_own_process, search_fts5, str(db), queries
     )
-    naive_search = None
-    if naive:
-        naive_search, naive_totals = stage(
-            f"{n}: {len(queries)} queries through naive Whoosh",
-            in_own_process,
-            search_naive,
-            str(naive_dir),
-            queries,
-        )
-
     faceted_query = next(q for q in queries if q.country)
-    cold = [
-        run_cli(
-            [
-                "--index",
-                str(cli_dir),
-                "search",
-                faceted_query.text,
-                *faceted_query.cli_options(),
-                "--json",
-            ]
-        )
-        for _ in range(CLI_RUNS)
+    cold_args = ["--index", str(index_dir), "search", faceted_query.text]
+    cold_args += [*faceted_query.cli_options(), "--json"]
+    for name in FACETS:
+        cold_args += ["--facet", name]
+    cold = [run_cli(cold_args) for _ in range(CLI_RUNS)]
+    noop += [
+        run_cli(["--index", str(index_dir), "index", str(tree), "--json"])[0] / 1000
+        for _ in range(2)
     ]
-    cold_ms = statistics.median(c[0] for c in cold)
-    cold_rss = max(c[1] for c in cold)
-    cold_total = json.loads(cold[0][2].stdout)["total"]
-
-    noop = [
-        run_cli(["--index", str(cli_dir), "index", str(tree), "--json"])[0] / 1000 for _ in range(3)
-    ]
-
-    add_api = stage(
-        f"{n}: searchkit adds {ADDED_DOCS:,} documents (API)",
-        add_searchkit,
-        str(api_dir),
-        str(added),
-        args.jobs,
+    add_ours = stage(
+        f"{n}: searchkit adds {ADDED_DOCS:,} files", add_and_remove, index_dir, tree, added
     )
-    add_dir = tree / "added"
-    shutil.rmtree(add_dir, ignore_errors=True)
-    split_into_files(added, add_dir)
-    try:
-        add_ms, _, done = run_cli(["--index", str(cli_dir), "index", str(tree), "--json"])
-        add_cli = add_ms / 1000
-        assert json.loads(done.stdout)["added"] == ADDED_DOCS, done.stdout
-    finally:
-        shutil.rmtree(add_dir)
-    add_fts = stage(
-        f"{n}: FTS5 adds {ADDED_DOCS:,} documents", add_fts5, str(db), str(added), source_types
+    add_theirs = stage(
+        f"{n}: FTS5 adds {ADDED_DOCS:,} documents", fts5_add_on_copy, db, added, source_types
     )
-    add_nv = (
-        stage(
-            f"{n}: naive Whoosh adds {ADDED_DOCS:,} documents",
-            add_naive,
-            str(naive_dir),
-            str(added),
-        )
-        if naive
-        else None
+    latencies = (
+        stage(f"{n}: watch, {args.saves} saves", watch_latency, tree, index_dir, args.saves)
+        if args.saves
+        else []
     )
-
-    # Agreement: every total and facet count, searchkit against FTS5, and the two indexes.
-    print()
     differ = disagreements(queries, our_answers, fts_answers)
     print(
-        f"searchkit vs FTS5: {len(differ)} of {len(queries)} queries differ "
-        "in a total or a facet count"
+        f"  searchkit vs FTS5: {len(differ)} of {len(queries)} queries differ in a total or a "
+        "facet count (searchkit stems words, FTS5 does not)",
+        flush=True,
     )
-    for line in differ[:10]:
-        print("  " + line)
-    tree_differ = disagreements(queries, our_answers, file_answers)
-    print(f"JSON Lines index vs folder-tree index: {len(tree_differ)} queries differ")
-    if cold_total != our_answers[queries.index(faceted_query)][0]:
-        print(f"cold CLI total {cold_total} differs from the API's")
-    if naive:
-        naive_differ = sum(a[0] != b for a, b in zip(our_answers, naive_totals, strict=True))
-        print(
-            f"searchkit vs naive Whoosh: totals differ for {naive_differ} queries "
-            "(its analyzer drops English stop words)"
-        )
-
-    api, files, fts_col = Column(), Column(), Column()
-    for column, build in ((api, ours), (files, ours_files), (fts_col, fts)):
-        column.put("documents", build.documents, 0)
-        _build_rows(column, build)
-    _search_rows(api, our_search)
-    _search_rows(fts_col, fts_search)
-    files.put("cold search --json with facets (ms)", cold_ms, 0)
-    files.put("cold search process peak RSS (MB)", cold_rss, 0)
-    files.put("no-op update of the folder tree (s)", statistics.median(noop), 2)
-    api.put(f"add {ADDED_DOCS:,} documents and commit (s)", add_api, 2)
-    files.put(f"add {ADDED_DOCS:,} documents and commit (s)", add_cli, 2)
-    fts_col.put(f"add {ADDED_DOCS:,} documents and commit (s)", add_fts, 2)
-    api.put("queries that disagree with FTS5", f"{len(differ)}/{len(queries)}")
-    columns = {
-        f"searchkit API ({n})": api,
-        f"searchkit CLI, folder tree ({n})": files,
-        f"FTS5 ({n})": fts_col,
+    figures = {
+        "documents": (ours.documents, theirs.documents),
+        "build documents/s": (ours.docs_per_second, theirs.docs_per_second),
+        "build CPU (s)": (ours.cpu_seconds, theirs.cpu_seconds),
+        "peak RSS while building (MB)": (
+            max(ours.rss_mb, ours.children_rss_mb),
+            max(theirs.rss_mb, theirs.children_rss_mb),
+        ),
+        "index size (MB)": (size_mb(index_dir), size_mb(db)),
+        "segments": (segment_count(str(index_dir)), None),
+        "open files per searcher": (our_search.open_files, 1),
+        "top-10 p50 (ms)": (our_search.top10.p50, fts_search.top10.p50),
+        "top-10 p95 (ms)": (our_search.top10.p95, fts_search.top10.p95),
+        "faceted p50 (ms)": (our_search.faceted.p50, fts_search.faceted.p50),
+        "faceted p95 (ms)": (our_search.faceted.p95, fts_search.faceted.p95),
+        "searching RSS (MB)": (our_search.rss_mb, fts_search.rss_mb),
+        "cold search --json, 5 facets (ms)": (statistics.median(c[0] for c in cold), None),
+        "cold search peak RSS (MB)": (max(c[1] for c in cold), None),
+        f"add {ADDED_DOCS:,} documents (s)": (add_ours, add_theirs),
+        "no-op update (s)": (statistics.median(noop), None),
+        "watch: save to searchable p50 (s)": (
+            statistics.median(latencies) if latencies else None,
+            None,
+        ),
+        "watch: save to searchable p95 (s)": (
+            statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else None,
+            None,
+        ),
+        "queries that disagree with FTS5": (len(differ), None),
     }
-    merged = Column({**files.cells, **api.cells})
-    if naive and naive_search:
-        naive_col = Column()
-        naive_col.put("documents", naive.documents, 0)
-        _build_rows(naive_col, naive)
-        _search_rows(naive_col, naive_search)
-        naive_col.put(f"add {ADDED_DOCS:,} documents and commit (s)", add_nv, 2)
-        columns[f"naive Whoosh ({n})"] = naive_col
-    columns["searchkit / FTS5"] = ratios(merged, fts_col)
-    if naive and naive_search:
-        columns["searchkit / naive"] = ratios(merged, naive_col)
-    return columns
+    return {row: {"searchkit": a, "FTS5": b} for row, (a, b) in figures.items()}
 
 
-def run_bbc(args: argparse.Namespace) -> dict[str, Column]:
+def run_bbc(args: argparse.Namespace) -> None:
+    """The BBC articles through the full pipeline (real extraction), with the defaults, and
+    the per-stage breakdown of the same files in one process."""
     root = args.shared / "data" / "bbc_news" / "bbc"
     folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     if not folders:
         print(f"skipping the BBC corpus: {root} not found")
-        return {}
+        return
     from pipeline_stages import bbc_files, stage_breakdown
     from pipeline_stages import markdown_table as stage_table
 
-    index_dir = fresh_dir(args.cache / "index-searchkit-bbc")
     build = stage(
-        f"BBC: searchkit build, jobs={args.jobs}",
-        in_own_process,
-        build_searchkit,
-        str(index_dir),
-        [str(f) for f in folders],
-        args.jobs,
+        "BBC: searchkit index (defaults)", cli_build, args.cache / "scale" / "index-bbc", root
+    )
+    print(
+        f"BBC: {build.documents:,} articles in {build.seconds:.1f} s wall "
+        f"({build.docs_per_second:,.0f} documents/s), {build.cpu_seconds:.1f} s CPU, "
+        f"peak RSS {build.rss_mb:,.0f} MB"
     )
     files = bbc_files(args.shared)
     stages = stage(
@@ -832,16 +684,60 @@ def run_bbc(args: argparse.Namespace) -> dict[str, Column]:
         files,
         fresh_dir(args.cache / "index-stages-bbc"),
     )
-    column = Column()
-    column.put("documents", build.documents, 0)
-    _build_rows(column, build)
-    print()
     print(
         f"BBC, {stages.documents:,} articles, one process, CPU ms per document "
         f"(start-up {stages.startup_ms:.0f} ms):"
     )
     print(stage_table(stages))
-    return {f"BBC, jobs={args.jobs}": column}
+
+
+PLOTTED = (
+    ("build documents/s", "build (documents/s)"),
+    ("peak RSS while building (MB)", "peak RSS building (MB)"),
+    ("index size (MB)", "index size (MB)"),
+    ("open files per searcher", "open files per searcher"),
+    ("top-10 p50 (ms)", "top-10 p50 (ms)"),
+    ("faceted p95 (ms)", "faceted p95 (ms)"),
+    ("searching RSS (MB)", "searching RSS (MB)"),
+    ("cold search --json, 5 facets (ms)", "cold CLI search (ms)"),
+    (f"add {ADDED_DOCS:,} documents (s)", f"add {ADDED_DOCS:,} documents (s)"),
+    ("no-op update (s)", "no-op update (s)"),
+    ("watch: save to searchable p95 (s)", "watch: saved to found, p95 (s)"),
+    ("segments", "segments"),
+)
+
+
+def plot(results: dict[int, dict], out: Path) -> None:
+    """Each figure against N, searchkit beside FTS5, log-log, one small panel each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(results)
+    fig, axes = plt.subplots(3, 4, figsize=(16, 10.5))
+    for ax, (row, title) in zip(axes.flat, PLOTTED, strict=True):
+        for engine, style in (("searchkit", "o-"), ("FTS5", "s--")):
+            points = [
+                (n, results[n][row][engine])
+                for n in sizes
+                if results[n].get(row, {}).get(engine) is not None
+            ]
+            if points:
+                ax.plot(*zip(*points, strict=True), style, label=engine)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks(sizes, [f"{n // 1000:,}k" for n in sizes])
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(
+        "searchkit and SQLite FTS5 on the generated corpus (bench/scale.py), 2 cores",
+        fontsize=12,
+    )
+    fig.tight_layout()
+    fig.savefig(out, dpi=90)
+    print(f"wrote {out}")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -849,15 +745,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--docs", type=int, default=10_000, help="generated documents (default: 10000)"
+        "--docs",
+        type=int,
+        nargs="+",
+        default=[10_000],
+        help="generated corpus sizes (default: 10000)",
     )
+    parser.add_argument("--saves", type=int, default=100, help="watch saves per size (0: skip)")
     parser.add_argument(
-        "--jobs", type=int, default=2, help="indexing worker processes (default: 2)"
-    )
-    parser.add_argument(
-        "--no-naive", dest="naive", action="store_false", help="skip the naive Whoosh baseline"
+        "--reuse",
+        action="store_true",
+        help="reuse the indexes (and their build figures) a previous run left in the cache",
     )
     parser.add_argument("--no-bbc", dest="bbc", action="store_false", help="skip the BBC corpus")
+    parser.add_argument("--plot", type=Path, help="draw the figures against N into this PNG")
     parser.add_argument(
         "--shared",
         type=Path,
@@ -877,19 +778,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     args.cache.mkdir(parents=True, exist_ok=True)
-    columns: dict[str, Column] = {}
     if not args.shared.is_dir():
         print(f"skipping: {args.shared} not found")
-    elif importlib.util.find_spec("numpy") is None:
+        return 0
+    if importlib.util.find_spec("numpy") is None:
         print("skipping the generated corpus: numpy missing (pip install -e '.[bench]')")
-    else:
-        columns.update(run_generated(args))
-    if args.bbc and args.shared.is_dir():
-        columns.update(run_bbc(args))
+        return 0
+    saved = args.cache / "scale" / "results.json"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict] = {}
+    if saved.exists():
+        results = {int(n): r for n, r in json.loads(saved.read_text(encoding="utf-8")).items()}
+    for docs in sorted(args.docs):
+        results[docs] = run_generated(args, docs)
+        saved.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if args.bbc:
+        run_bbc(args)
     print()
-    if columns:
-        print(markdown_table(columns))
-        print()
+    print_table({n: results[n] for n in sorted(args.docs)})
+    if args.plot:
+        plot({n: results[n] for n in sorted(args.docs)}, args.plot)
+    print()
     print(f"command: {shlex.join([sys.executable, *sys.argv])}")
     print(f"machine: {os.cpu_count()} CPUs; total run time: {time.perf_counter() - started:.0f} s")
     return 0

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,9 @@ from crash_harness import (  # noqa: E402
     documents_by_file,
     kill_trial,
     make_corpus,
+    phase_of,
     run_index,
+    snapshot,
 )
 from searchkit import Index  # noqa: E402
 from searchkit.errors import QuerySyntaxError  # noqa: E402
@@ -106,6 +109,158 @@ def crash_trials(work: Path, trials: int, seed: int) -> dict:
         "clean_build_s": round(seconds, 2),
         "phases": dict(phases),
     }
+
+
+def _searchkit(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "searchkit", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+    )
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _verify(index_dir: Path, expected: dict[str, set]) -> list[str]:
+    """`check` passes and every file's documents are all there or all absent, as built."""
+    report = Index.check(index_dir)
+    problems = [f"check: {p}" for p in report.problems]
+    if report.healthy:
+        for path, docs in documents_by_file(index_dir).items():
+            if docs != expected.get(path):
+                problems.append(f"{path}: {len(docs)} documents differ from a clean build")
+    return problems
+
+
+def merge_trials(work: Path, trials: int, seed: int) -> dict:
+    """SIGKILL `searchkit optimize` while it merges an index of many segments: the index
+    must keep every document, and a second optimize must finish the job."""
+    corpus = make_corpus(work / "corpus", jsonl_files=3000, text_files=60)
+    base = work / "base"
+    proc = run_index(base, corpus)  # --batch-size 40: a segment or two per batch
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    clean = snapshot(base)
+    expected = documents_by_file(base)
+    with Index.open(base) as index:
+        segments_before = index.stats(facet_limit=0).segments
+    scratch = work / "timing"
+    shutil.copytree(base, scratch)
+    started = time.perf_counter()
+    _searchkit("--index", str(scratch), "optimize", "--segments", "2").communicate()
+    seconds = time.perf_counter() - started
+    shutil.rmtree(scratch)
+    rng = random.Random(seed)
+    survived, failures, phases = 0, [], Counter()
+    for n in range(trials):
+        index_dir = work / f"merge{n}"
+        shutil.copytree(base, index_dir)
+        proc = _searchkit("--index", str(index_dir), "optimize", "--segments", "2")
+        delay = rng.uniform(0.05, seconds * 1.1)
+        try:
+            proc.wait(timeout=delay)
+            phase = "finished"
+        except subprocess.TimeoutExpired:
+            # py-spy pauses it to read its stack; the kill follows at once.
+            phase = "committing" if phase_of(proc.pid) == "commit" else "merging"
+            _kill(proc)
+        phases[phase] += 1
+        problems = _verify(index_dir, expected)
+        again = _searchkit("--index", str(index_dir), "optimize", "--segments", "2")
+        _, err = again.communicate()
+        if again.returncode != 0:
+            problems.append(f"optimize after the kill failed ({again.returncode}): {err[-300:]}")
+        elif snapshot(index_dir) != clean:
+            problems.append("after optimize the index differs from a clean build")
+        with Index.open(index_dir) as index:
+            if index.stats(facet_limit=0).segments > 2:
+                problems.append("optimize after the kill left more than 2 segments")
+        if problems:
+            failures.append((round(delay, 2), problems))
+        else:
+            survived += 1
+        shutil.rmtree(index_dir)
+    return {
+        "trials": trials,
+        "survived": survived,
+        "failures": failures,
+        "phases": dict(phases),
+        "segments": segments_before,
+        "documents": sum(len(d) for d in expected.values()),
+        "merge_s": round(seconds, 2),
+    }
+
+
+def _content(snap: tuple) -> tuple:
+    docs, facets = snap
+    return sorted(d[2:] for d in docs), facets
+
+
+def watch_trials(work: Path, trials: int, seed: int) -> dict:
+    """SIGKILL `searchkit watch` while it commits a burst of new files: the index must keep
+    whole files only, and `searchkit index` afterwards must end as a clean build."""
+    corpus = make_corpus(work / "corpus", jsonl_files=60, text_files=20)
+    burst = make_corpus(work / "burst", jsonl_files=120, text_files=20)
+    full = work / "full"
+    shutil.copytree(corpus, full / "corpus")
+    shutil.copytree(burst, full / "corpus" / "burst")
+    proc = run_index(work / "clean", full / "corpus")
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    clean = snapshot(work / "clean")
+    expected = {
+        path.replace(str(full / "corpus"), "{root}"): docs
+        for path, docs in documents_by_file(work / "clean").items()
+    }
+    rng = random.Random(seed)
+    survived, failures, phases = 0, [], Counter()
+    for n in range(trials):
+        folder = work / f"watched{n}"
+        shutil.copytree(corpus, folder)
+        index_dir = work / f"watch{n}"
+        proc = run_index(index_dir, folder)
+        proc.communicate()
+        watcher = _searchkit("watch", str(folder), "--index", str(index_dir))
+        ready = watcher.stdout.readline()  # the first line: the initial pass is done
+        shutil.copytree(burst, folder / "burst")
+        delay = rng.uniform(0.0, 12.0)
+        started = time.perf_counter()
+        commits = 0
+        while time.perf_counter() - started < delay:
+            time.sleep(0.01)
+        _kill(watcher)
+        commits = sum(1 for line in (watcher.stdout.read() or "").splitlines() if line.strip())
+        phases["before the first commit" if commits == 0 else "after a commit"] += 1
+        ours = {
+            path.replace(str(folder), "{root}"): docs
+            for path, docs in documents_by_file(index_dir).items()
+        }
+        problems = [] if ready else ["watch printed nothing before the burst"]
+        report = Index.check(index_dir)
+        problems += [f"check: {p}" for p in report.problems]
+        for path, docs in ours.items():
+            # Ids and paths name the folder; the rest must be as a clean build has it.
+            if {d[2:] for d in docs} != {d[2:] for d in expected.get(path, ())}:
+                problems.append(f"{path}: {len(docs)} documents differ from a clean build")
+        rerun = run_index(index_dir, folder)
+        _, err = rerun.communicate()
+        if rerun.returncode != 0:
+            problems.append(f"index after the kill failed ({rerun.returncode}): {err[-300:]}")
+        elif _content(snapshot(index_dir)) != _content(clean):
+            problems.append("after `index` the documents differ from a clean build")
+        if problems:
+            failures.append((round(delay, 2), problems))
+        else:
+            survived += 1
+        shutil.rmtree(index_dir)
+        shutil.rmtree(folder)
+    return {"trials": trials, "survived": survived, "failures": failures, "phases": dict(phases)}
 
 
 def _reader(index_dir: str, stop_at: float, out) -> None:
@@ -250,7 +405,13 @@ def pytest_counts(*modules: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--trials", type=int, default=20, help="kills of `index`")
+    parser.add_argument(
+        "--merge-trials", type=int, default=-1, help="kills of `optimize` (default: trials/4)"
+    )
+    parser.add_argument(
+        "--watch-trials", type=int, default=-1, help="kills of `watch` (default: trials/4)"
+    )
     parser.add_argument("--queries", type=int, default=5000)
     parser.add_argument("--readers", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -259,6 +420,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="searchkit-reliability-") as tmp:
         work = Path(tmp)
         crash = crash_trials(work / "crash", args.trials, args.seed)
+        quarter = max(1, args.trials // 4)
+        merges = merge_trials(
+            work / "merge", quarter if args.merge_trials < 0 else args.merge_trials, args.seed
+        )
+        watches = watch_trials(
+            work / "watch", quarter if args.watch_trials < 0 else args.watch_trials, args.seed
+        )
         conc = concurrency(work / "concurrency", args.readers, args.seconds)
         with Index.create(work / "seeds") as index:
             index.update([ROOT / "seeds"], jobs=1)
@@ -267,12 +435,26 @@ def main() -> int:
     bad = pytest_counts("test_bad_input.py")
     hostile = pytest_counts("test_hostile_queries.py")
     lost = len(crash["failures"]) + conc["reader_errors"] + len(conc["inconsistent"])
+    lost += len(merges["failures"]) + len(watches["failures"])
     print("| what | figure |")
     print("|---|---|")
     print(
         f"| crash trials (SIGKILL at random moments) | {crash['survived']}/{crash['trials']} "
         f"survived (clean build {crash['clean_build_s']} s); killed during: "
         + ", ".join(f"{k} {v}" for k, v in sorted(crash["phases"].items()))
+        + " |"
+    )
+    print(
+        f"| kills of `optimize` merging {merges['documents']} documents in "
+        f"{merges['segments']} segments into 2 ({merges['merge_s']} s) | "
+        f"{merges['survived']}/{merges['trials']} survived; killed during: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(merges["phases"].items()))
+        + " |"
+    )
+    print(
+        f"| kills of `watch` committing a burst of new files | "
+        f"{watches['survived']}/{watches['trials']} survived; killed: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(watches["phases"].items()))
         + " |"
     )
     print(
@@ -298,10 +480,12 @@ def main() -> int:
         f"errors other than QuerySyntaxError, slowest {fuzz['slowest_ms']} ms |"
     )
     print(f"| lost | {lost} |")
-    for failure in crash["failures"] + fuzz["safe_failures"] + conc["messages"]:
+    failures = crash["failures"] + merges["failures"] + watches["failures"]
+    for failure in failures + fuzz["safe_failures"] + conc["messages"]:
         print("  failure:", failure)
     print(
-        f"\ncommand: python bench/reliability.py --trials {args.trials} --queries "
+        f"\ncommand: python bench/reliability.py --trials {args.trials} --merge-trials "
+        f"{merges['trials']} --watch-trials {watches['trials']} --queries "
         f"{args.queries} --readers {args.readers} --seconds {args.seconds}"
     )
     return 0 if lost == 0 and not fuzz["safe_failure_count"] else 1

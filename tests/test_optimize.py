@@ -125,3 +125,24 @@ def test_optimize_on_a_missing_index_says_how_to_build_one(tmp_path):
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "none"), "optimize"])
     assert result.exit_code == 3
     assert "run `searchkit index PATH` to build one" in result.stderr
+
+
+def test_many_small_updates_keep_segments_and_open_files_bounded(tmp_path):
+    """What CI keeps of the 1,000,000-document benchmark: after 60 commits of one file
+    each, the tiered merges at commit bound the segments, and a searcher's open files
+    follow the segments, not their parts."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    with Index.create(tmp_path / "index") as index:
+        for n in range(60):
+            write_records(folder / f"f{n:02d}.jsonl", [record(n)])
+            index.update([folder], jobs=1)
+        count = index.stats().segments
+        assert count <= 2 * (merging.SEGMENTS_PER_TIER - 1)
+        before = len(os.listdir("/proc/self/fd"))
+        with Index.open(index.path) as reader:
+            assert reader.search("alpha", limit=0).total == 60
+            held = len(os.listdir("/proc/self/fd")) - before
+        assert held <= count + 2
+        report = index.optimize(1)
+        assert (report.segments_after, index.search("alpha", limit=0).total) == (1, 60)

@@ -691,6 +691,25 @@ def run_bbc(args: argparse.Namespace) -> None:
     print(stage_table(stages))
 
 
+def generated_stages(args: argparse.Namespace, docs: int, sample: int = 3000) -> None:
+    """Where a build's CPU goes on the generated corpus, per stage (bench/pipeline_stages.py
+    on the first ``sample`` files of the folder tree, one process, stemming on)."""
+    from pipeline_stages import markdown_table as stage_table
+    from pipeline_stages import stage_breakdown
+
+    tree = args.cache / f"files-{docs}"
+    files = sorted(tree.glob("*/*.json"))[:sample]
+    stages = stage(
+        f"generated corpus: per-stage breakdown of {len(files):,} files, one process",
+        in_own_process,
+        stage_breakdown,
+        files,
+        fresh_dir(args.cache / "index-stages-generated"),
+    )
+    print(f"generated corpus, CPU ms per document (start-up {stages.startup_ms:.0f} ms):")
+    print(stage_table(stages))
+
+
 PLOTTED = (
     ("build documents/s", "build (documents/s)"),
     ("peak RSS while building (MB)", "peak RSS building (MB)"),
@@ -792,6 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for docs in sorted(args.docs):
         results[docs] = run_generated(args, docs)
         saved.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    generated_stages(args, min(args.docs))
     if args.bbc:
         run_bbc(args)
     print()

@@ -89,6 +89,8 @@ class Updater:
         self._writer = None  # opened on first write: a no-op run writes nothing
         self.manifest_dirty = False
         self.manifest = self._current_manifest()
+        # Files already in the index folder: a commit makes durable only the ones it adds.
+        self._files_before = set(os.listdir(store.path))
         self.pending = 0
         self.batch_started = time.monotonic()
         self.id_keys: dict[str, str] = {}  # path -> what its document ids hash
@@ -116,7 +118,11 @@ class Updater:
             try:
                 segments = self.builders.flush()
                 commit_with_segments(self.writer, tiered_merge, segments)
-                self.store.sync()
+                # Segment files never change once written, and deletions live in the new
+                # table of contents: the files this batch created are all there is to sync.
+                created = set(os.listdir(self.store.path))
+                self.store.sync(created - self._files_before)
+                self._files_before = created
             except OSError as exc:
                 # Whoosh writes a new commit's files before its table of contents, so a
                 # failure here (disk full, read-only) leaves the previous commit in place.

@@ -74,8 +74,9 @@ class FileEntry:
 
     @classmethod
     def _from_row(cls, mtime_ns: int, size: int, content_hash: str, ids: str, config: str):
-        entry = cls(mtime_ns, size, content_hash, [], config)
-        entry._doc_ids, entry._ids_text = None, ids
+        entry = cls.__new__(cls)  # no __init__: this runs once per row of the table
+        entry.mtime_ns, entry.size, entry.content_hash = mtime_ns, size, content_hash
+        entry.config, entry._doc_ids, entry._ids_text = config, None, ids
         return entry
 
     def _row(self, path: str) -> tuple:

@@ -12,8 +12,8 @@ per document). It is built once by this checkout into ``bench/.cache/update-cost
 reused. Each measurement copies it, flushes the copy to disk (``sync``), then in a fresh
 process opens it with ``Index.open`` and times ``update`` with the next 1,000 documents
 (the same JSON Lines file, or a folder of 1,000 files); then, in a second fresh process as a
-user's next ``searchkit index`` would, an ``update`` of the same paths, which finds nothing
-to do (the no-op).
+user's next ``searchkit index`` would, an ``update`` of the whole collection (the corpus and
+the added documents), which finds nothing to do: the no-op, one stat per file.
 
 The baseline is another commit of searchkit (``--baseline``, default ``main``), extracted
 with ``git archive`` into ``bench/.cache`` and measured in the same run on copies of the
@@ -65,28 +65,29 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git commit to compare, or none")
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--measure", nargs=2, metavar=("INDEX", "ADDED"), help=argparse.SUPPRESS)
-    parser.add_argument("--no-op", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-op", type=Path, metavar="CORPUS", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         index_dir, added = Path(args.measure[0]), Path(args.measure[1])
-        found = (
-            measure_noop(index_dir, added) if args.no_op else measure(index_dir, added, args.jobs)
-        )
+        if args.no_op:
+            found = measure_noop(index_dir, [args.no_op, added])
+        else:
+            found = measure(index_dir, added, args.jobs)
         print(json.dumps(found))
         return
-    base, added = prepared(args.shared, args.docs, args.shape)
+    base, corpus, added = prepared(args.shared, args.docs, args.shape)
     versions = {"this checkout": REPO}
     if args.baseline != "none":
         versions = {f"baseline {args.baseline}": baseline_code(args.baseline), **versions}
     runs: dict[str, list[dict]] = {name: [] for name in versions}
     for _ in range(args.repeat):
         for name, code in versions.items():
-            runs[name].append(run_once(code, base, added, args.jobs))
+            runs[name].append(run_once(code, base, corpus, added, args.jobs))
     report(args, runs)
 
 
-def prepared(shared: Path, docs: int, shape: str) -> tuple[Path, Path]:
-    """The base index (built once) and the 1,000 documents to add."""
+def prepared(shared: Path, docs: int, shape: str) -> tuple[Path, Path, Path]:
+    """The base index (built once), its documents, and the 1,000 documents to add."""
     sys.path.insert(0, str(REPO / "bench"))
     from scale import generated_corpus, split_into_files
 
@@ -108,7 +109,7 @@ def prepared(shared: Path, docs: int, shape: str) -> tuple[Path, Path]:
         print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
         both_manifests(base)
         (base / ".complete").touch()
-    return base, added
+    return base, corpus, added
 
 
 def both_manifests(index_dir: Path) -> None:
@@ -145,7 +146,7 @@ def baseline_code(ref: str) -> Path:
     return target
 
 
-def run_once(code: Path, base: Path, added: Path, jobs: int) -> dict:
+def run_once(code: Path, base: Path, corpus: Path, added: Path, jobs: int) -> dict:
     """Copy the base, flush it to disk, and measure in a fresh process running ``code``."""
     work = CACHE / "update-cost-run"
     shutil.rmtree(work, ignore_errors=True)
@@ -155,7 +156,8 @@ def run_once(code: Path, base: Path, added: Path, jobs: int) -> dict:
     command = [sys.executable, __file__, "--measure", str(work), str(added), "--jobs", str(jobs)]
     out = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     found = json.loads(out)
-    out = subprocess.run([*command, "--no-op"], check=True, capture_output=True, text=True, env=env)
+    noop = [*command, "--no-op", str(corpus)]
+    out = subprocess.run(noop, check=True, capture_output=True, text=True, env=env)
     found["noop"] = json.loads(out.stdout)["noop"]
     shutil.rmtree(work, ignore_errors=True)
     return found
@@ -217,13 +219,13 @@ def measure(index_dir: Path, added: Path, jobs: int) -> dict:
     }
 
 
-def measure_noop(index_dir: Path, added: Path) -> dict:
+def measure_noop(index_dir: Path, paths: list[Path]) -> dict:
     """(In a second fresh process, as a user's next `searchkit index`.) Nothing to do."""
     from searchkit import Index
 
     with Index.open(index_dir) as index:
         started = time.perf_counter()
-        report = index.update([added])
+        report = index.update(paths)
         wall = time.perf_counter() - started
     assert report.added == 0, report
     return {"noop": wall}

@@ -51,6 +51,7 @@ from scale import (  # noqa: E402
 )
 
 from searchkit import Index  # noqa: E402
+from searchkit.engine.manifest import manifest_exists  # noqa: E402
 
 PROBE_WORD = "zqprobe"  # in every saved probe, so searching for it never asks for suggestions
 SEARCH_EVERY = 0.01  # seconds between searches while waiting for a save to show
@@ -156,7 +157,7 @@ def prepared(shared: Path, cache: Path, docs: int) -> tuple[Path, Path]:
     corpus, _queries, _added = generated_corpus(shared, cache, docs)
     folder = split_into_files(corpus, cache / f"watch-files-{docs}")
     index_dir = cache / f"watch-index-{docs}"
-    if not (index_dir / "manifest.json").exists():
+    if not manifest_exists(index_dir):
         shutil.rmtree(index_dir, ignore_errors=True)
         started = time.perf_counter()
         with Index.create(index_dir) as index:

@@ -66,7 +66,15 @@ def _open_engine(path, config, *, create: bool, stemming: bool = True):
 
 
 _OUR_FILES = frozenset(
-    {"searchkit.json", "manifest.json", "manifest.json.tmp", "searchkit.json.tmp", "searchkit.lock"}
+    {
+        "searchkit.json",
+        "manifest.json",
+        "manifest.json.tmp",
+        "manifest.sqlite",
+        "manifest.sqlite-journal",
+        "searchkit.json.tmp",
+        "searchkit.lock",
+    }
 )
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from searchkit import Index
 from searchkit.cli import cli
+from searchkit.engine.manifest import MANIFEST_FILE
 from searchkit.errors import ExitCode
 
 
@@ -29,7 +30,7 @@ def test_healthy_index(index_dir):
 
 
 def test_manifest_behind_the_index_is_a_note_not_damage(index_dir):
-    (index_dir / "manifest.json").unlink()
+    (index_dir / MANIFEST_FILE).unlink()
     code, out = check(index_dir)
     assert code == 0
     assert "note: the file manifest is behind the newest commit" in out
@@ -60,8 +61,8 @@ def test_truncated_segment_is_damage(index_dir):
 
 
 def test_damage_without_known_sources_says_what_to_do(index_dir):
-    shutil.copy(index_dir / "manifest.json", index_dir.parent / "m.json")
-    (index_dir / "manifest.json").unlink()
+    shutil.copy(index_dir / MANIFEST_FILE, index_dir.parent / "m.sqlite")
+    (index_dir / MANIFEST_FILE).unlink()
     toc = next(index_dir.glob("_MAIN_*.toc"))
     toc.write_bytes(b"")
     code, out = check(index_dir, "--repair")

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import IndexDamagedError, IndexMissingError, SearchkitError
 from ..model import CheckReport
 from ..registry import BUILT_IN
-from .manifest import MANIFEST_FILE, load_manifest, manifest_from_index, save_manifest
+from .manifest import load_manifest, manifest_exists, manifest_from_index, save_manifest
 from .schema import SETTINGS_FILE, read_settings, settings_from_schema, write_settings
 from .whoosh_internals import INDEX_NAME, commit_filename, commit_generations
 
@@ -164,7 +164,6 @@ def check_index(path: Path, repair: bool = False, rebuild=None) -> CheckReport:
 
 def _known_sources(path: Path) -> list[str]:
     """Source files named by the manifest (even a stale one) that still exist."""
-    manifest_path = path / MANIFEST_FILE
-    if not manifest_path.exists():
+    if not manifest_exists(path):
         return []
     return [p for p in load_manifest(path) if os.path.exists(p)]

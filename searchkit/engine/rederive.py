@@ -53,6 +53,7 @@ def rederive_documents(updater, paths: list[str]) -> int:
                 updater.uncommitted.rederived += 1  # reported once committed
                 updater.pending += 1
             entry.config = updater.fingerprint
+            updater.manifest.touch(path)
             updater.manifest_dirty = True
             updater._maybe_commit()
     return same

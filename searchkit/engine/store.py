@@ -10,10 +10,11 @@ import fcntl
 import json
 import os
 import pickle
+import stat
 import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -212,18 +213,22 @@ class Store:
             "it to finish, or raise --lock-timeout"
         )
 
-    def sync(self) -> None:
-        """fsync every index file and the directory, so a reported commit survives a crash."""
-        for entry in os.scandir(self.path):
-            if entry.is_file():
-                try:
-                    fd = os.open(entry.path, os.O_RDONLY)
-                except OSError:
-                    continue
-                try:
+    def sync(self, names: Iterable[str] | None = None) -> None:
+        """fsync the named files of the index (all of them by default) and the directory,
+        so a reported commit survives a power cut. A commit names the files it created:
+        the ones already there were made durable by the commit that created them."""
+        if names is None:
+            names = [e.name for e in os.scandir(self.path) if e.is_file()]
+        for name in names:
+            try:
+                fd = os.open(self.path / name, os.O_RDONLY)
+            except OSError:
+                continue  # gone since (a temporary file, a merged segment)
+            try:
+                if stat.S_ISREG(os.fstat(fd).st_mode):
                     os.fsync(fd)
-                finally:
-                    os.close(fd)
+            finally:
+                os.close(fd)
         fd = os.open(self.path, os.O_RDONLY)
         try:
             os.fsync(fd)

@@ -30,7 +30,7 @@ from .manifest import FileEntry, Manifest, load_manifest, manifest_from_index, s
 from .merging import tiered_merge
 from .rederive import apply_declared_facets, rederive_documents
 from .segments import UnitResult, WorkerPool, WorkUnit
-from .store import Store
+from .store import Store, cannot_write
 from .whoosh_internals import commit_with_segments
 
 #: Commit after this many documents or seconds, whichever comes first.
@@ -89,6 +89,8 @@ class Updater:
         self._writer = None  # opened on first write: a no-op run writes nothing
         self.manifest_dirty = False
         self.manifest = self._current_manifest()
+        # Files already in the index folder: a commit makes durable only the ones it adds.
+        self._files_before = set(os.listdir(store.path))
         self.pending = 0
         self.batch_started = time.monotonic()
         self.id_keys: dict[str, str] = {}  # path -> what its document ids hash
@@ -116,7 +118,11 @@ class Updater:
             try:
                 segments = self.builders.flush()
                 commit_with_segments(self.writer, tiered_merge, segments)
-                self.store.sync()
+                # Segment files never change once written, and deletions live in the new
+                # table of contents: the files this batch created are all there is to sync.
+                created = set(os.listdir(self.store.path))
+                self.store.sync(created - self._files_before)
+                self._files_before = created
             except OSError as exc:
                 # Whoosh writes a new commit's files before its table of contents, so a
                 # failure here (disk full, read-only) leaves the previous commit in place.
@@ -126,13 +132,19 @@ class Updater:
                 ) from None
             self._count_committed()
             self.manifest.generation = self.store.generation
-            save_manifest(self.store.path, self.manifest)
-            self.manifest_dirty = False
+            self._save_manifest()
             self._writer = None
             save_missing_facet_files(str(self.store.path), self.store.ix, self.registry)
         self._count_committed()
         self.pending = 0
         self.batch_started = time.monotonic()
+
+    def _save_manifest(self) -> None:
+        try:
+            save_manifest(self.store.path, self.manifest)
+        except OSError as exc:
+            raise cannot_write(self.store.path, exc) from None
+        self.manifest_dirty = False
 
     def _count_committed(self) -> None:
         done, self.uncommitted = self.uncommitted, _Counts()
@@ -161,7 +173,7 @@ class Updater:
     def finish(self) -> None:
         self.commit()
         if self.manifest_dirty:
-            save_manifest(self.store.path, self.manifest)
+            self._save_manifest()
         self.builders.close()
         self.cancel()  # a writer opened after the last commit has nothing to commit
 
@@ -210,6 +222,7 @@ class Updater:
                     # Touched but not changed: remember the new mtime, keep the documents.
                     stat = os.stat(path)
                     entry.mtime_ns, entry.size = stat.st_mtime_ns, stat.st_size
+                    self.manifest.touch(path)
                     self.manifest_dirty = True
                     self.unchanged_documents += len(entry.doc_ids)
                     self.files_uncommitted += 1
@@ -278,6 +291,7 @@ class Updater:
         if work.unchanged and entry is not None:
             # Touched but not changed: remember the new mtime, keep the documents.
             entry.mtime_ns, entry.size = mtime_ns, size
+            self.manifest.touch(work.path)
             self.manifest_dirty = True
             counts.unchanged += len(entry.doc_ids)
             return
@@ -392,7 +406,7 @@ def update_store(
                     st = None
                 if st is not None and (st.st_mtime_ns, st.st_size) == (entry.mtime_ns, entry.size):
                     if entry.config == updater.fingerprint:
-                        counts.unchanged += len(entry.doc_ids)
+                        counts.unchanged += entry.document_count()
                     else:
                         to_rederive.append(path)
                     continue

@@ -59,16 +59,17 @@ def iter_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
 
-    def once(path: Path, root: Path, relative: str) -> Iterator[SourceFile]:
-        resolved = _resolved(path)
+    def once(path: Path, real_root: str, relative: str, resolved: str = "") -> Iterator[SourceFile]:
+        resolved = resolved or _resolved(path)
         if resolved not in seen_files:
             seen_files.add(resolved)
-            yield SourceFile(resolved, _resolved(root), relative)
+            yield SourceFile(resolved, real_root, relative)
 
     for root in roots:
         if root.is_file() or (root.is_symlink() and not root.exists()):
-            yield from once(root, root.parent, root.name)
+            yield from once(root, _resolved(root.parent), root.name)
             continue
+        real_root = _resolved(root)
         stack = [root]
         while stack:
             folder = stack.pop()
@@ -91,10 +92,13 @@ def iter_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
                     if entry.is_dir():
                         subdirs.append(path)
                     elif wanted and entry.is_file():
-                        yield from once(path, root, relative)
+                        # A file that is no link is where its resolved folder says: no
+                        # realpath(), which costs an lstat() per folder of the path.
+                        direct = "" if entry.is_symlink() else os.path.join(real, entry.name)
+                        yield from once(path, real_root, relative, direct)
                     elif wanted and entry.is_symlink():
-                        yield from once(path, root, relative)  # a broken link: reported
+                        yield from once(path, real_root, relative)  # a broken link: reported
                 except OSError:
                     if wanted and entry.is_symlink():
-                        yield from once(path, root, relative)  # a looping link: reported
+                        yield from once(path, real_root, relative)  # a looping link: reported
             stack.extend(reversed(subdirs))

@@ -87,7 +87,6 @@ class SegmentBuilder:
         self.registry = FacetRegistry.with_declared(config.facets)
         self._writer = None
         self._finished: list = []  # finished segments, committed at the next flush
-        load_term_memos(index_dir)
 
     def _open_writer(self):
         return open_segment_writer(self.index_dir, WORKER_POOL_MB)
@@ -95,6 +94,7 @@ class SegmentBuilder:
     def index(self, unit: WorkUnit) -> UnitResult:
         from .store import cannot_write, document_fields
 
+        load_term_memos(self.index_dir)  # once per process, and only when there is work
         result = extract_file(unit.path, self.config, unit.span, unit.id_key)
         identity = (result.content_hash, result.mtime_ns, result.size)
         if unit.known_hash and result.content_hash == unit.known_hash:

@@ -59,7 +59,7 @@ def iter_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
 
-    def once(path: Path, real_root: str, relative: str, resolved: str = "") -> Iterator[SourceFile]:
+    def once(path, real_root: str, relative: str, resolved: str = "") -> Iterator[SourceFile]:
         resolved = resolved or _resolved(path)
         if resolved not in seen_files:
             seen_files.add(resolved)
@@ -70,9 +70,11 @@ def iter_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
             yield from once(root, _resolved(root.parent), root.name)
             continue
         real_root = _resolved(root)
-        stack = [root]
+        # Strings, not Paths: a Path and relative_to() per file were most of a no-op update
+        # over a million files.
+        stack = [(str(root), "")]
         while stack:
-            folder = stack.pop()
+            folder, folder_relative = stack.pop()
             try:
                 real = os.path.realpath(folder)
                 if real in seen_dirs:
@@ -83,22 +85,22 @@ def iter_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
                 continue  # an unreadable folder is reported by nobody: nothing in it is known
             subdirs = []
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
-                path = Path(entry.path)
-                relative = path.relative_to(root).as_posix()
+                relative = f"{folder_relative}/{name}" if folder_relative else name
                 try:
-                    wanted = article_suffix(entry.name) in SUPPORTED_SUFFIXES
+                    wanted = article_suffix(name) in SUPPORTED_SUFFIXES
                     if entry.is_dir():
-                        subdirs.append(path)
+                        subdirs.append((entry.path, relative))
                     elif wanted and entry.is_file():
                         # A file that is no link is where its resolved folder says: no
                         # realpath(), which costs an lstat() per folder of the path.
-                        direct = "" if entry.is_symlink() else os.path.join(real, entry.name)
-                        yield from once(path, real_root, relative, direct)
+                        direct = "" if entry.is_symlink() else os.path.join(real, name)
+                        yield from once(entry.path, real_root, relative, direct)
                     elif wanted and entry.is_symlink():
-                        yield from once(path, real_root, relative)  # a broken link: reported
+                        yield from once(entry.path, real_root, relative)  # a broken link
                 except OSError:
                     if wanted and entry.is_symlink():
-                        yield from once(path, real_root, relative)  # a looping link: reported
+                        yield from once(entry.path, real_root, relative)  # a looping link
             stack.extend(reversed(subdirs))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searchkit import Index
+from searchkit.engine import facet_columns
+from searchkit.search import facets as facet_counting
 from support import write_records
 
 WORDS = ["alpha", "beta", "gamma", "delta"]
@@ -74,10 +78,27 @@ def keep(r: dict, req: dict, skip: str = "") -> bool:
     return skip == "date" or not req["since"] or bool(r["date"] and r["date"] >= req["since"])
 
 
+# (share of documents from which a value is a bitmap, cost ratio that picks walking the
+# matching documents over reading rare values' document numbers): the default (in these
+# small corpora every value is a bitmap), then bitmaps and document numbers mixed, then
+# document numbers only, both counted from the numbers rather than by walking.
+LAYOUTS = [(facet_columns.DENSE_SHARE, 1.0), (0.3, 1e9), (2.0, 1e9)]
+
+
+@pytest.mark.parametrize(("dense_share", "rare_per_walked"), LAYOUTS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records, st.lists(requests, min_size=1, max_size=4))
-def test_facet_counts_equal_brute_force(tmp_path_factory, corpus, reqs):
-    base = tmp_path_factory.mktemp("facets")
+def test_facet_counts_equal_brute_force(
+    tmp_path_factory, dense_share, rare_per_walked, corpus, reqs
+):
+    with (
+        mock.patch.object(facet_columns, "DENSE_SHARE", dense_share),
+        mock.patch.object(facet_counting, "RARE_PER_WALKED", rare_per_walked),
+    ):
+        _check_counts(tmp_path_factory.mktemp("facets"), corpus, reqs)
+
+
+def _check_counts(base, corpus, reqs):
     write_records(base / "corpus.jsonl", [to_record(i, r) for i, r in enumerate(corpus)])
     with Index.create(base / "ix", stemming=False) as index:
         index.update([base / "corpus.jsonl"], jobs=1)

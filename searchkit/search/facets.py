@@ -8,9 +8,13 @@ counts use every filter but its own. When few documents match, counting walks th
 their value ids instead.
 
 The per-segment data comes from the engine's facet files (saved beside each segment); a
-value's index-wide bitmap is assembled from the segments' bitmaps the first time it is
-needed and kept for the life of the searcher. Facets are named as in the registry; the
-pseudo-facets "month" and "year" count the date facet's buckets.
+value's index-wide bitmap is assembled from the segments' bitmaps or document numbers the
+first time it is needed and kept for the life of the searcher. Only common values get one
+when a facet is counted: a value held by fewer than ``DENSE_SHARE`` of the documents is
+counted from its document numbers (or by walking the matching documents), so that a facet
+of 100,000 rare actors over a million documents does not hold 100,000 bitmaps of 125 KB.
+Facets are named as in the registry; the pseudo-facets "month" and "year" count the date
+facet's buckets.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .. import model
+from ..engine import facet_columns
 from ..engine.facet_files import SegmentFacets, docnums_in, mask_from_docnums
 from ..registry import DATE, FacetRegistry, FacetSpec
 
@@ -29,6 +34,9 @@ __all__ = ["FacetTable", "docnums_in", "facet_result", "mask_from_docnums"]
 
 # Below this share of matching documents, walking them beats one AND per facet value.
 SPARSE_SCOPE = 1 / 64
+#: Walking one matching document costs about as much as checking one document number of a
+#: rare value: the cheaper of the two is chosen.
+RARE_PER_WALKED = 1.0
 
 
 class FacetTable:
@@ -53,6 +61,8 @@ class FacetTable:
         self._merges: dict[str, dict[str, str]] = {}
         self._masks: dict[tuple[str, str], int] = {}
         self._has_value: dict[str, int] = {}
+        self._counts: dict[str, Counter] = {}
+        self._dense_values: dict[str, set[str]] = {}
         self._date_cache: dict[tuple[int, int], int] = {}
         self._days: array | None = None
         self._dated: tuple[list[int], list[int]] | None = None
@@ -88,8 +98,8 @@ class FacetTable:
         for seg, _ in self.segments:
             col = seg.columns.get(column)
             if col is not None:
-                for i, n in Counter(col.ids).items():
-                    counts[col.names[i]] += n
+                for name, n in zip(col.names, col.counts, strict=True):
+                    counts[name] += n
         return counts
 
     @property
@@ -139,21 +149,46 @@ class FacetTable:
         return mask
 
     def has_value(self, facet: str) -> int:
+        """Live documents holding any value of the facet."""
         if facet not in self._has_value:
+            column = self._columns[facet]
             union = 0
-            for value in self.values(facet):
-                union |= self.mask(facet, value)
-            self._has_value[facet] = union
+            for seg, offset in self.segments:
+                col = seg.columns.get(column)
+                if col is not None:
+                    union |= col.holding() << offset
+            self._has_value[facet] = union & self.live
         return self._has_value[facet]
+
+    def _stored_counts(self, facet: str) -> Counter:
+        """Documents per facet value (deleted ones included), merged values summed."""
+        counts = self._counts.get(facet)
+        if counts is None:
+            stored = self._value_counts("month" if facet == "year" else facet)
+            merge = {} if facet == "year" else self.merges(facet)
+            counts = Counter()
+            for name, n in stored.items():
+                counts[_facet_value(facet, name, merge)] += n
+            self._counts[facet] = counts
+        return counts
+
+    def _dense(self, facet: str) -> set[str]:
+        """The values held by at least ``DENSE_SHARE`` of the documents: counted by bitmap."""
+        dense = self._dense_values.get(facet)
+        if dense is None:
+            least = self.size * facet_columns.DENSE_SHARE
+            counts = self._stored_counts(facet)
+            dense = self._dense_values[facet] = {v for v, n in counts.items() if n >= least}
+        return dense
 
     # -- dates ------------------------------------------------------------------------------
 
     @property
     def days(self) -> array:
         if self._days is None:
-            days = array("l")
+            days = array("q")
             for seg, _ in self.segments:
-                days.extend(seg.days)
+                days.frombytes(memoryview(seg.days).cast("B"))
             self._days = days
         return self._days
 
@@ -219,17 +254,48 @@ class FacetTable:
         if not scope_size:
             return [], 0
         values = self.values(facet)
-        if scope_size < self.size * SPARSE_SCOPE or scope_size < len(values):
+        dense = self._dense(facet) if scope_size >= self.size * SPARSE_SCOPE else set()
+        rare = sum(n for v, n in self._stored_counts(facet).items() if v not in dense)
+        if scope_size < len(values) or (rare and rare + len(values) > scope_size * RARE_PER_WALKED):
+            # Few matching documents, or rare values holding more documents than match:
+            # walking the matching documents is cheaper.
             counts, missing = self._count_sparse(facet, scope)
         else:
-            counts = {}
-            for v in values:
+            counts = self._count_rare(facet, scope, dense) if rare else {}
+            for v in dense:
                 c = (self.mask(facet, v) & scope).bit_count()
                 if c:
                     counts[v] = c
             missing = (scope & ~self.has_value(facet)).bit_count()
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return ranked, missing
+
+    def _count_rare(self, facet: str, scope: int, dense: set[str]) -> dict[str, int]:
+        """Counts of the values not in ``dense``, from each segment's document numbers."""
+        column = self._columns[facet]
+        merge = {} if facet == "year" else self.merges(facet)
+        shared = set(merge.values())  # values made of several stored values
+        counts: dict[str, int] = {}
+        for seg, offset in self.segments:
+            local = (scope >> offset) & ((1 << seg.size) - 1)
+            col = seg.columns.get(column)
+            if not local or col is None:
+                continue
+            bits = local.to_bytes((seg.size + 7) // 8, "little")
+            found: dict[str, set[int]] = {}
+            for i, name in enumerate(col.names):
+                value = _facet_value(facet, name, merge)
+                if value in dense:
+                    continue
+                docs = [n for n in col.docnums(i) if bits[n >> 3] >> (n & 7) & 1]
+                if facet == "year" or value in shared:  # a document counts once per value
+                    found.setdefault(value, set()).update(docs)
+                elif docs:
+                    counts[value] = counts.get(value, 0) + len(docs)
+            for value, docs in found.items():
+                if docs:
+                    counts[value] = counts.get(value, 0) + len(docs)
+        return counts
 
     def _count_sparse(self, facet: str, scope: int) -> tuple[dict[str, int], int]:
         """Walk the matching documents of each segment and count their value ids."""

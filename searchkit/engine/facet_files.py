@@ -30,7 +30,7 @@ import os
 import struct
 import threading
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..registry import DEFAULT_REGISTRY, FacetRegistry
@@ -54,6 +54,9 @@ __all__ = [
 ]
 
 FILE_SUFFIX = ".fct"
+MERGES_SUFFIX = ".vmg"
+#: Bump when a facet's merge rule changes, so that saved merges are computed again.
+MERGES_FORMAT = 1
 #: Bump when the saved layout changes; files of another format are rebuilt.
 FORMAT = 3
 _MAGIC = b"SKFACETS"
@@ -276,13 +279,43 @@ def segment_facets(
 
 
 def _save(path: Path, facets: SegmentFacets) -> None:
+    _write(path, facets.to_bytes())
+
+
+def _write(path: Path, data: bytes) -> None:
     """Write atomically; a read-only index simply goes without the file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        tmp.write_bytes(facets.to_bytes())
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+
+
+def saved_merges(
+    index_path: str, segment_ids: Sequence[str], key: str, compute: Callable[[], dict]
+) -> dict[str, str]:
+    """``compute()`` (a facet's merged values, which depend on the values of every segment)
+    saved for this set of segments, or computed and saved: a search process then need not
+    read every value of the facet to label its hits. The file carries the first segment's
+    name, so Whoosh's clean-up deletes it with that segment; another set of segments (a
+    commit) or another ``key`` computes it again."""
+    if not segment_ids:
+        return compute()
+    path = Path(index_path) / f"{segment_ids[0]}{MERGES_SUFFIX}"
+    stamp = (MERGES_FORMAT, tuple(segment_ids))
+    saved: dict = {}
+    try:
+        found_stamp, saved = marshal.loads(path.read_bytes())
+        if found_stamp != stamp:
+            saved = {}
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    if key in saved:
+        return saved[key]
+    merges = saved[key] = compute()
+    _write(path, marshal.dumps((stamp, saved)))
+    return merges
 
 
 def forget_other_segments(index_path: str, current: set[str]) -> None:

@@ -23,7 +23,7 @@ import bisect
 import datetime as dt
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .. import model
 from ..engine import facet_columns
@@ -48,12 +48,15 @@ class FacetTable:
         size: int,
         live: int,
         registry: FacetRegistry,
+        saved_merges: Callable[[str, Callable[[], dict]], dict] | None = None,
     ):
         # (segment facets, offset of its first document) in document-number order
         self.segments = segments
         self.size = size
         self.live = live
         self.registry = registry
+        # (facet, compute) -> the facet's merges, kept beside the index for the next process
+        self._saved_merges = saved_merges
         self._columns = {s.name: s.column for s in registry}
         self._columns.update(month="month", year="month")
         self._stored_names: dict[str, set[str]] = {}
@@ -88,7 +91,13 @@ class FacetTable:
         if merge is None:
             spec = self.registry.get(facet)
             rule = spec.merge_values if spec is not None else None
-            merge = self._merges[facet] = rule(self._value_counts(facet)) if rule else {}
+            if rule is None:
+                merge = {}
+            elif self._saved_merges is None:
+                merge = rule(self._value_counts(facet))
+            else:
+                merge = self._saved_merges(facet, lambda: rule(self._value_counts(facet)))
+            self._merges[facet] = merge
         return merge
 
     def _value_counts(self, facet: str) -> Counter:
@@ -172,6 +181,11 @@ class FacetTable:
             self._counts[facet] = counts
         return counts
 
+    def _rare_documents(self, facet: str) -> int:
+        """How many document numbers the facet's rare values hold (0 when none is rare)."""
+        dense = self._dense(facet)
+        return sum(n for v, n in self._stored_counts(facet).items() if v not in dense)
+
     def _dense(self, facet: str) -> set[str]:
         """The values held by at least ``DENSE_SHARE`` of the documents: counted by bitmap."""
         dense = self._dense_values.get(facet)
@@ -254,9 +268,10 @@ class FacetTable:
         if not scope_size:
             return [], 0
         values = self.values(facet)
-        dense = self._dense(facet) if scope_size >= self.size * SPARSE_SCOPE else set()
-        rare = sum(n for v, n in self._stored_counts(facet).items() if v not in dense)
-        if scope_size < len(values) or (rare and rare + len(values) > scope_size * RARE_PER_WALKED):
+        few = scope_size < self.size * SPARSE_SCOPE or scope_size < len(values)
+        dense = set() if few else self._dense(facet)
+        rare = 0 if few else self._rare_documents(facet)
+        if few or rare + len(values) > scope_size * RARE_PER_WALKED:
             # Few matching documents, or rare values holding more documents than match:
             # walking the matching documents is cheaper.
             counts, missing = self._count_sparse(facet, scope)

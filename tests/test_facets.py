@@ -20,6 +20,13 @@ ACTORS = ["Ann Lee", "Bo Chen", "Cy Diaz", "NATO"]
 COUNTRIES = ["FR", "UA", "DE", "US"]
 TYPES = ["news", "wire", "blog"]
 LANGS = ["en", "fr"]
+SAMPLE = {
+    "words": ["alpha"],
+    "countries": [],
+    "source_type": "news",
+    "language": "en",
+    "date": None,
+}
 
 records = st.lists(
     st.fixed_dictionaries(
@@ -176,3 +183,50 @@ def test_a_surname_alone_joins_the_one_full_name_in_the_index(tmp_path):
         hit = index.search("*", filters={"actor": ["Goncharenko"]}, limit=5)
         assert hit.total == 2
         assert {h.title: h.actors for h in hit.hits}["B"] == ("Oleksiy Goncharenko",)
+
+
+def test_a_facet_file_is_read_one_facet_at_a_time_and_an_old_format_is_rebuilt(tmp_path):
+    from searchkit.engine import facet_files
+
+    write_records(
+        tmp_path / "corpus.jsonl",
+        [to_record(i, {**SAMPLE, "actors": ACTORS[: i % 4]}) for i in range(40)],
+    )
+    with Index.create(tmp_path / "ix", stemming=False) as index:
+        index.update([tmp_path / "corpus.jsonl"], jobs=1)
+    (path,) = (tmp_path / "ix").glob(f"*{facet_files.FILE_SUFFIX}")
+    facets = facet_files.SegmentFacets.load(path)
+    assert "actor" in facets.columns and facets.columns.loaded() == {}
+    actor = facets.columns["actor"]
+    assert set(facets.columns.loaded()) == {"actor"}
+    for i, name in enumerate(actor.names):
+        held = [n for n in range(40) if name in ACTORS[: n % 4]]
+        assert list(actor.docnums(i)) == held
+        assert actor.mask(i) == sum(1 << n for n in held)
+    assert actor.holding() == sum(1 << n for n in range(40) if n % 4)
+
+    path.write_bytes(path.read_bytes().replace(b"SKFACETS", b"SKFACETX", 1))  # another format
+    assert facet_files.SegmentFacets.load(path) is None
+    facet_files._cache.clear()
+    with Index.open(tmp_path / "ix") as index:
+        counts = {v.value: v.count for v in index.search("*", facets=("actor",)).facets[0].values}
+    assert counts == {"Ann Lee": 30, "Bo Chen": 20, "Cy Diaz": 10}
+    assert facet_files.SegmentFacets.load(path) is not None  # saved again
+
+
+def test_merged_values_are_saved_for_one_set_of_segments(tmp_path):
+    from searchkit.engine.facet_files import saved_merges
+
+    merges = {"Macron": "Emmanuel Macron"}
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return merges
+
+    for _ in range(2):
+        assert saved_merges(str(tmp_path), ["MAIN_a", "MAIN_b"], "actor", compute) == merges
+    assert len(calls) == 1  # the second process reads the saved merges
+    saved_merges(str(tmp_path), ["MAIN_a"], "actor", compute)  # a commit merged segments
+    assert len(calls) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["MAIN_a.vmg"]

@@ -109,11 +109,13 @@ class Snapshot:
 
     def live_mask(self) -> int:
         """Bitmap of the documents not deleted."""
-        live = (1 << self.size) - 1
+        # Bits cleared in a byte array: clearing them in the int would copy it each time.
+        live = bytearray(b"\xff") * ((self.size + 7) // 8)
         for _, offset, deleted in self._segments:
             for n in deleted:
-                live &= ~(1 << (offset + n))
-        return live
+                n += offset
+                live[n >> 3] &= ~(1 << (n & 7))
+        return int.from_bytes(live, "little") & ((1 << self.size) - 1)
 
     # -- matching and ranking --------------------------------------------------------------
 

@@ -85,22 +85,21 @@ def keep(r: dict, req: dict, skip: str = "") -> bool:
     return skip == "date" or not req["since"] or bool(r["date"] and r["date"] >= req["since"])
 
 
-# (share of documents from which a value is a bitmap, cost ratio that picks walking the
-# matching documents over reading rare values' document numbers): the default (in these
-# small corpora every value is a bitmap), then bitmaps and document numbers mixed, then
-# document numbers only, both counted from the numbers rather than by walking.
-LAYOUTS = [(facet_columns.DENSE_SHARE, 1.0), (0.3, 1e9), (2.0, 1e9)]
+# (share of documents from which a value is a bitmap, whether counting may walk the matching
+# documents rather than read rare values' document numbers): the default (in these small
+# corpora every value is a bitmap), then bitmaps and document numbers mixed, then document
+# numbers only, both counted from the numbers whenever enough documents match.
+LAYOUTS = [(facet_columns.DENSE_SHARE, True), (0.3, False), (2.0, False)]
 
 
-@pytest.mark.parametrize(("dense_share", "rare_per_walked"), LAYOUTS)
+@pytest.mark.parametrize(("dense_share", "may_walk"), LAYOUTS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records, st.lists(requests, min_size=1, max_size=4))
-def test_facet_counts_equal_brute_force(
-    tmp_path_factory, dense_share, rare_per_walked, corpus, reqs
-):
+def test_facet_counts_equal_brute_force(tmp_path_factory, dense_share, may_walk, corpus, reqs):
     with (
         mock.patch.object(facet_columns, "DENSE_SHARE", dense_share),
-        mock.patch.object(facet_counting, "RARE_PER_WALKED", rare_per_walked),
+        mock.patch.object(facet_counting, "WALKED_PER_RARE", 1 / 8 if may_walk else 0),
+        mock.patch.object(facet_counting, "WALKED_PER_VALUE", 5 if may_walk else 0),
     ):
         _check_counts(tmp_path_factory.mktemp("facets"), corpus, reqs)
 

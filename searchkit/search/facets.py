@@ -269,12 +269,14 @@ class FacetTable:
         scope_size = scope.bit_count()
         if not scope_size:
             return [], 0
-        values = self.values(facet)
-        few = scope_size < self.size * SPARSE_SCOPE or scope_size < len(values)
-        dense = set() if few else self._dense(facet)
-        rare = 0 if few else self._rare_documents(facet)
-        rare_cost = rare * WALKED_PER_RARE + len(values) * WALKED_PER_VALUE
-        if few or (rare and rare_cost > scope_size):
+        # (the index's values are gathered only when enough documents match to need them)
+        walk = scope_size < self.size * SPARSE_SCOPE or scope_size < len(self.values(facet))
+        dense, rare = set(), 0
+        if not walk:
+            dense, rare = self._dense(facet), self._rare_documents(facet)
+            cost = rare * WALKED_PER_RARE + len(self.values(facet)) * WALKED_PER_VALUE
+            walk = bool(rare) and cost > scope_size
+        if walk:
             # Few matching documents, or rare values holding more documents than match:
             # walking the matching documents is cheaper.
             counts, missing = self._count_sparse(facet, scope)

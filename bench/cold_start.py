@@ -79,8 +79,9 @@ text = json.dumps(results.to_dict(), ensure_ascii=False)
 marks.append(("json", time.perf_counter()))
 out = {b[0]: (b[1] - a[1]) * 1000 for a, b in zip(marks, marks[1:])}
 print(json.dumps(out))
-import gc
-gc.freeze()  # as searchkit.cli.main does before the process exits
+import gc, inspect
+if "gc.freeze()" in inspect.getsource(searchkit.cli.main):
+    gc.freeze()  # as this checkout's CLI does before the process exits
 """
 
 

@@ -109,6 +109,7 @@ def synthetic(docs: int, values: int, per_doc: float = 2.1) -> None:
     generated corpus): the facet file's size, then the bytes held and the time of counting
     the facet over every document and over a random 1/16 of them."""
     import inspect
+    import itertools
     import random
     import resource
     from array import array
@@ -119,10 +120,16 @@ def synthetic(docs: int, values: int, per_doc: float = 2.1) -> None:
 
     rng = random.Random(42)
     names = [f"Actor{k} Name{k}" for k in range(values)]
-    weights = [1 / (k + 1) for k in range(values)]
+    cumulative = list(itertools.accumulate(1 / (k + 1) for k in range(values)))
     whole = int(per_doc)
     rows = [
-        tuple(set(rng.choices(names, weights, k=whole + (rng.random() < per_doc - whole))))
+        tuple(
+            set(
+                rng.choices(
+                    names, cum_weights=cumulative, k=whole + (rng.random() < per_doc - whole)
+                )
+            )
+        )
         for _ in range(docs)
     ]
     column = FacetColumn.from_values(rows)

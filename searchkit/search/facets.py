@@ -68,6 +68,7 @@ class FacetTable:
         self._has_value: dict[str, int] = {}
         self._counts: dict[str, Counter] = {}
         self._dense_values: dict[str, set[str]] = {}
+        self._live_counts: dict[str, tuple[list[tuple[str, int]], int]] = {}
         self._date_cache: dict[tuple[int, int], int] = {}
         self._days: array | None = None
         self._dated: tuple[list[int], list[int]] | None = None
@@ -269,6 +270,14 @@ class FacetTable:
         scope_size = scope.bit_count()
         if not scope_size:
             return [], 0
+        if scope == self.live:  # every document (a first page, a facet browser): kept
+            if facet not in self._live_counts:
+                self._live_counts[facet] = self._count(facet, scope, scope_size)
+            ranked, missing = self._live_counts[facet]
+            return list(ranked), missing
+        return self._count(facet, scope, scope_size)
+
+    def _count(self, facet: str, scope: int, scope_size: int) -> tuple[list, int]:
         # (the index's values are gathered only when enough documents match to need them)
         walk = scope_size < self.size * SPARSE_SCOPE or scope_size < len(self.values(facet))
         dense, rare = set(), 0

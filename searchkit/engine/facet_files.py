@@ -213,8 +213,10 @@ class SegmentFacets:
             dated = (blob(toc["dated_days"]).cast("q"), blob(toc["dated_docs"]).cast("I"))
             return blob(toc["days"]).cast("q"), dated
 
-        if toc["days"][1] != 8 * size:
-            return None
+        extents = [toc["days"], toc["dated_days"], toc["dated_docs"]]
+        extents += [where for column in toc["columns"].values() for where in column.values()]
+        if toc["days"][1] != 8 * size or any(start + a + n > len(view) for a, n in extents):
+            return None  # a file cut short: built again
         return cls(size, _Columns(toc["columns"], load_column), load_days, declared)
 
     @classmethod

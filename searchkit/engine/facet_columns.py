@@ -1,7 +1,7 @@
 """One facet of one segment in memory: its values, each document's values, and each value's
 documents as a bitmap (common values) or sorted document numbers (rare ones).
 
-``facet_files`` saves and maps these arrays; ``search.facets`` counts and filters with them.
+``facet_files`` saves and reads these arrays; ``search.facets`` counts and filters with them.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _uints(data) -> memoryview:
 class FacetColumn:
     """One facet of one segment: its values, each document's values, each value's documents.
 
-    The arrays are memory views, of the mapped file or of the bytes just built; ``names``
+    The arrays are memory views, of the file's bytes or of the bytes just built; ``names``
     is a list of str."""
 
     def __init__(self, size: int, names: list[str], parts: Mapping[str, memoryview]):

@@ -18,14 +18,16 @@ value) pair plus N / 8 bytes per dense value, and there are at most 1 / DENSE_SH
 values per value a document holds on average.
 
 The file is a small header (its table of contents) followed by raw arrays. A search process
-maps it into memory and reads the header only; a facet's arrays are looked at when that
-facet is counted or filtered, and only the pages touched are read from disk.
+reads it whole (one read, no parsing) and keeps no file open: a searcher holds one file per
+segment, and a merge may delete the file while an older searcher still uses it. A
+facet's arrays are viewed in place, and its value names parsed, when that facet is first
+counted or filtered. (A memory map would read less, but Python before 3.13 keeps a file
+descriptor open for each map.)
 """
 
 from __future__ import annotations
 
 import marshal
-import mmap
 import os
 import struct
 import threading
@@ -188,8 +190,8 @@ class SegmentFacets:
 
     @classmethod
     def from_bytes(cls, data) -> SegmentFacets | None:
-        """The facets saved in ``data`` (bytes, or a memory-mapped file), or None when it
-        holds another format. Arrays stay views of ``data``: nothing is copied."""
+        """The facets saved in ``data``, or None when it holds another format. Arrays stay
+        views of ``data``: nothing is copied."""
         view = memoryview(data).cast("B")
         try:
             magic, version, length = _HEAD.unpack_from(view)
@@ -221,13 +223,8 @@ class SegmentFacets:
 
     @classmethod
     def load(cls, path: Path) -> SegmentFacets | None:
-        """The facets of a saved file, memory-mapped (only the pages used are read)."""
-        with open(path, "rb") as fh:
-            try:
-                mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            except ValueError:  # an empty file
-                return None
-        return cls.from_bytes(mapped)
+        """The facets of a saved file."""
+        return cls.from_bytes(path.read_bytes())
 
 
 _cache: dict[tuple[str, str], SegmentFacets] = {}

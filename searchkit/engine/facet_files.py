@@ -1,101 +1,99 @@
 """The facet values of one segment, read from its columns once and kept beside it.
 
-Reading a segment's sortable columns and turning them into per-value bitmaps costs about
-two seconds for 100,000 documents in Python, which a command-line search would pay on every
-start. A segment never changes after it is written (deletions live in the table of
+Reading a segment's sortable columns and turning them into per-value document sets costs
+about two seconds for 100,000 documents in Python, which a command-line search would pay on
+every start. A segment never changes after it is written (deletions live in the table of
 contents), so the result is saved as ``<segment>.fct`` in the index directory; Whoosh's own
 clean-up deletes it with the segment because it carries the segment's name. The writer
 saves the files it lacks after each commit (``save_missing_facet_files``), so a search
 process only loads them.
 
-Per facet it holds the segment's distinct values, each document's value ids (as compressed
-sparse rows: ``starts[n]:starts[n + 1]`` indexes ``ids``) and each value's bitmap of local
-document numbers, zlib-compressed: a value held by 1% of 100,000 documents takes about 400
-bytes instead of 12,500. Bitmaps are decompressed on first use.
+Per facet it holds the segment's distinct values, each value's number of documents, each
+document's value ids (as compressed sparse rows: ``starts[n]:starts[n + 1]`` indexes
+``ids``), which documents hold any value, and each value's documents: a bitmap of the
+segment (one bit per document) for a value held by at least ``DENSE_SHARE`` of them, else
+its sorted document numbers (four bytes each, smaller below 1/32). With V values over N
+documents, full bitmaps would take V x N / 8 bytes; this takes about 4 bytes per (document,
+value) pair plus N / 8 bytes per dense value, and there are at most 1 / DENSE_SHARE dense
+values per value a document holds on average.
+
+The file is a small header (its table of contents) followed by raw arrays. A search process
+reads it whole (one read, no parsing) and keeps no file open: a searcher holds one file per
+segment, and a merge may delete the file while an older searcher still uses it. A
+facet's arrays are viewed in place, and its value names parsed, when that facet is first
+counted or filtered. (A memory map would read less, but Python before 3.13 keeps a file
+descriptor open for each map.)
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import struct
 import threading
-import zlib
 from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..registry import DEFAULT_REGISTRY, FacetRegistry
+from .facet_columns import (
+    DENSE_SHARE,
+    PARTS,
+    FacetColumn,
+    docnums_in,
+    iter_docnums,
+    mask_from_docnums,
+)
+
+__all__ = [
+    "DENSE_SHARE",
+    "FacetColumn",
+    "SegmentFacets",
+    "docnums_in",
+    "iter_docnums",
+    "mask_from_docnums",
+    "segment_facets",
+]
 
 FILE_SUFFIX = ".fct"
+MERGES_SUFFIX = ".vmg"
+#: Bump when a facet's merge rule changes, so that saved merges are computed again.
+MERGES_FORMAT = 1
 #: Bump when the saved layout changes; files of another format are rebuilt.
-FORMAT = 2
+FORMAT = 3
+_MAGIC = b"SKFACETS"
+_HEAD = struct.Struct("<8sII")  # magic, format, header length
+_ALIGN = 8
 
 
-def iter_docnums(mask: int):
-    """The document numbers set in a bitmap, ascending, one at a time."""
-    for i, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
-        while byte:
-            low = byte & -byte
-            yield (i << 3) + low.bit_length() - 1
-            byte ^= low
+class _Columns(Mapping):
+    """A segment's columns by key, each read from the file on first use."""
 
+    def __init__(self, keys, load):
+        self._keys = list(keys)
+        self._load = load
+        self._loaded: dict[str, FacetColumn] = {}
 
-def docnums_in(mask: int) -> list[int]:
-    """The document numbers set in a bitmap, ascending."""
-    return list(iter_docnums(mask))
+    def __getitem__(self, key: str) -> FacetColumn:
+        column = self._loaded.get(key)
+        if column is None:
+            if key not in self._keys:
+                raise KeyError(key)
+            column = self._loaded[key] = self._load(key)
+        return column
 
+    def __contains__(self, key) -> bool:
+        return key in self._keys
 
-def mask_from_docnums(docnums, size: int) -> int:
-    """A bitmap with the given document numbers set."""
-    return int.from_bytes(_bitmap_bytes(docnums, size), "little")
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
 
+    def __len__(self) -> int:
+        return len(self._keys)
 
-class FacetColumn:
-    """One facet of one segment: its values, each document's values, each value's bitmap."""
-
-    def __init__(self, names: list[str], ids: array, starts: array, packed: list[bytes]):
-        self.names = names
-        self.ids = ids
-        self.starts = starts
-        self.packed = packed
-        self._masks: dict[int, int] = {}
-        self._positions: dict[str, int] | None = None
-
-    @classmethod
-    def from_values(cls, per_doc: list[tuple[str, ...]]) -> FacetColumn:
-        index: dict[str, int] = {}
-        ids, starts = array("I"), array("I", [0])
-        members: list[list[int]] = []
-        for n, values in enumerate(per_doc):
-            for value in values:
-                i = index.get(value)
-                if i is None:
-                    i = index[value] = len(members)
-                    members.append([])
-                ids.append(i)
-                members[i].append(n)
-            starts.append(len(ids))
-        size = len(per_doc)
-        packed = [zlib.compress(_bitmap_bytes(docs, size), 1) for docs in members]
-        return cls(list(index), ids, starts, packed)
-
-    def mask(self, i: int) -> int:
-        mask = self._masks.get(i)
-        if mask is None:
-            mask = self._masks[i] = int.from_bytes(zlib.decompress(self.packed[i]), "little")
-        return mask
-
-    def position(self, name: str) -> int | None:
-        """The id of a value in this segment, or None."""
-        if self._positions is None:
-            self._positions = {n: i for i, n in enumerate(self.names)}
-        return self._positions.get(name)
-
-
-def _bitmap_bytes(docnums, size: int) -> bytes:
-    buf = bytearray((size + 7) // 8)
-    for n in docnums:
-        buf[n >> 3] |= 1 << (n & 7)
-    return bytes(buf)
+    def loaded(self) -> dict[str, FacetColumn]:
+        """The columns read so far."""
+        return dict(self._loaded)
 
 
 class SegmentFacets:
@@ -106,12 +104,19 @@ class SegmentFacets:
     facets, the file is built again from the segment's stored fields.
     """
 
-    def __init__(self, size: int, columns: dict[str, FacetColumn], days: array, declared: str = ""):
+    def __init__(self, size: int, columns: Mapping[str, FacetColumn], days, declared: str = ""):
         self.size = size
         self.columns = columns
-        self.days = days
+        self._days = days
         self.declared = declared
-        self._dated: tuple[array, array] | None = None
+        self._dated: tuple | None = None
+
+    @property
+    def days(self):
+        """Each document's publication day as an ordinal (0: undated)."""
+        if callable(self._days):
+            self._days, self._dated = self._days()
+        return self._days
 
     @classmethod
     def from_reader(cls, reader, registry: FacetRegistry = DEFAULT_REGISTRY) -> SegmentFacets:
@@ -132,7 +137,7 @@ class SegmentFacets:
             columns[spec.column] = FacetColumn.from_values(per_doc)
         if registry.declared:
             columns.update(declared_columns(reader, registry))
-        days = array("l", [0]) * size
+        days = array("q", [0]) * size
         if reader.has_column("published"):
             field = reader.schema["published"]
             missing = field.sortable_default() if hasattr(field, "sortable_default") else None
@@ -144,39 +149,82 @@ class SegmentFacets:
                         pass
         return cls(size, columns, days, registry.fingerprint())
 
-    def dated(self) -> tuple[array, array]:
+    def dated(self) -> tuple:
         """(days, document numbers) of the dated documents, in day order."""
+        days = self.days
         if self._dated is None:
-            pairs = sorted((d, n) for n, d in enumerate(self.days) if d)
-            self._dated = array("l", [d for d, _ in pairs]), array("l", [n for _, n in pairs])
+            pairs = sorted((d, n) for n, d in enumerate(days) if d)
+            self._dated = array("q", [d for d, _ in pairs]), array("I", [n for _, n in pairs])
         return self._dated
 
     def to_bytes(self) -> bytes:
-        columns = {
-            facet: (c.names, c.ids.tobytes(), c.starts.tobytes(), c.packed)
-            for facet, c in self.columns.items()
+        blobs: list[bytes] = []
+        at = [0]
+
+        def put(data) -> tuple[int, int]:
+            data = bytes(data)
+            where = (at[0], len(data))
+            padding = bytes(-len(data) % _ALIGN)
+            blobs.append(data + padding)
+            at[0] += len(data) + len(padding)
+            return where
+
+        dated_days, dated_docs = self.dated()
+        toc = {
+            "days": put(memoryview(self.days).cast("B")),
+            "dated_days": put(memoryview(dated_days).cast("B")),
+            "dated_docs": put(memoryview(dated_docs).cast("B")),
+            "columns": {
+                key: {
+                    "names": put(marshal.dumps(list(column.names))),
+                    **{part: put(view) for part, view in column.parts().items()},
+                }
+                for key, column in self.columns.items()
+            },
         }
-        return marshal.dumps((FORMAT, self.size, columns, self.days.tobytes(), self.declared))
+        header = marshal.dumps((self.size, self.declared, toc))
+        start = _HEAD.size + len(header)
+        start += -start % _ALIGN
+        head = _HEAD.pack(_MAGIC, FORMAT, len(header)) + header
+        return b"".join([head, bytes(start - len(head)), *blobs])
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> SegmentFacets | None:
+    def from_bytes(cls, data) -> SegmentFacets | None:
+        """The facets saved in ``data``, or None when it holds another format. Arrays stay
+        views of ``data``: nothing is copied."""
+        view = memoryview(data).cast("B")
         try:
-            version, size, saved, days_bytes, declared = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
+            magic, version, length = _HEAD.unpack_from(view)
+            if magic != _MAGIC or version != FORMAT:
+                return None
+            size, declared, toc = marshal.loads(view[_HEAD.size : _HEAD.size + length])
+        except (EOFError, ValueError, TypeError, struct.error):
             return None
-        if version != FORMAT:
-            return None
-        columns = {}
-        for facet, (names, ids_bytes, starts_bytes, packed) in saved.items():
-            ids, starts = array("I"), array("I")
-            ids.frombytes(ids_bytes)
-            starts.frombytes(starts_bytes)
-            columns[facet] = FacetColumn(names, ids, starts, packed)
-        days = array("l")
-        days.frombytes(days_bytes)
-        if len(days) != size:
-            return None
-        return cls(size, columns, days, declared)
+        start = _HEAD.size + length
+        start += -start % _ALIGN
+
+        def blob(where: tuple[int, int]) -> memoryview:
+            return view[start + where[0] : start + where[0] + where[1]]
+
+        def load_column(key: str) -> FacetColumn:
+            where = toc["columns"][key]
+            names = marshal.loads(blob(where["names"]))
+            return FacetColumn(size, names, {part: blob(where[part]) for part in PARTS})
+
+        def load_days():
+            dated = (blob(toc["dated_days"]).cast("q"), blob(toc["dated_docs"]).cast("I"))
+            return blob(toc["days"]).cast("q"), dated
+
+        extents = [toc["days"], toc["dated_days"], toc["dated_docs"]]
+        extents += [where for column in toc["columns"].values() for where in column.values()]
+        if toc["days"][1] != 8 * size or any(start + a + n > len(view) for a, n in extents):
+            return None  # a file cut short: built again
+        return cls(size, _Columns(toc["columns"], load_column), load_days, declared)
+
+    @classmethod
+    def load(cls, path: Path) -> SegmentFacets | None:
+        """The facets of a saved file."""
+        return cls.from_bytes(path.read_bytes())
 
 
 _cache: dict[tuple[str, str], SegmentFacets] = {}
@@ -214,7 +262,7 @@ def segment_facets(
     path = _path(index_path, segment_id)
     facets = None
     try:
-        facets = SegmentFacets.from_bytes(path.read_bytes())
+        facets = SegmentFacets.load(path)
         if facets is not None and (
             facets.size != reader.doc_count_all() or facets.declared != registry.fingerprint()
         ):
@@ -230,13 +278,43 @@ def segment_facets(
 
 
 def _save(path: Path, facets: SegmentFacets) -> None:
+    _write(path, facets.to_bytes())
+
+
+def _write(path: Path, data: bytes) -> None:
     """Write atomically; a read-only index simply goes without the file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        tmp.write_bytes(facets.to_bytes())
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+
+
+def saved_merges(
+    index_path: str, segment_ids: Sequence[str], key: str, compute: Callable[[], dict]
+) -> dict[str, str]:
+    """``compute()`` (a facet's merged values, which depend on the values of every segment)
+    saved for this set of segments, or computed and saved: a search process then need not
+    read every value of the facet to label its hits. The file carries the first segment's
+    name, so Whoosh's clean-up deletes it with that segment; another set of segments (a
+    commit) or another ``key`` computes it again."""
+    if not segment_ids:
+        return compute()
+    path = Path(index_path) / f"{segment_ids[0]}{MERGES_SUFFIX}"
+    stamp = (MERGES_FORMAT, tuple(segment_ids))
+    saved: dict = {}
+    try:
+        found_stamp, saved = marshal.loads(path.read_bytes())
+        if found_stamp != stamp:
+            saved = {}
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    if key in saved:
+        return saved[key]
+    merges = saved[key] = compute()
+    _write(path, marshal.dumps((stamp, saved)))
+    return merges
 
 
 def forget_other_segments(index_path: str, current: set[str]) -> None:
@@ -285,7 +363,7 @@ def rederive_declared_facets(index_path: str, ix, registry: FacetRegistry) -> tu
             continue
         path = _path(index_path, segment.segment_id())
         try:
-            old = SegmentFacets.from_bytes(path.read_bytes())
+            old = SegmentFacets.load(path)
         except OSError:
             old = None
         reader = segment_reader(ix.storage, ix.schema, segment)

@@ -29,6 +29,7 @@ from .facet_files import (
     forget_other_segments,
     iter_docnums,
     mask_from_docnums,
+    saved_merges,
     segment_facets,
 )
 from .query_evaluation import QueryEvaluation
@@ -88,7 +89,8 @@ class Snapshot:
 
     def _load_facets(self, searcher) -> list[tuple[SegmentFacets, int, set[int]]]:
         leaves = [(r, o) for r, o in searcher.reader().leaf_readers() if r.segment() is not None]
-        forget_other_segments(self.path, {r.segment().segment_id() for r, _ in leaves})
+        self._segment_ids = [r.segment().segment_id() for r, _ in leaves]
+        forget_other_segments(self.path, set(self._segment_ids))
         return [
             (segment_facets(self.path, r, self.registry), offset, set(r.segment().deleted_docs()))
             for r, offset in leaves
@@ -100,13 +102,20 @@ class Snapshot:
         """Each segment's facet file and the number of its first document."""
         return [(facets, offset) for facets, offset, _ in self._segments]
 
+    def saved_merges(self, facet: str, compute) -> dict[str, str]:
+        """A facet's merged values (``compute()``), saved for this commit's segments."""
+        key = f"{facet}\n{self.registry.fingerprint()}"
+        return saved_merges(self.path, self._segment_ids, key, compute)
+
     def live_mask(self) -> int:
         """Bitmap of the documents not deleted."""
-        live = (1 << self.size) - 1
+        # Bits cleared in a byte array: clearing them in the int would copy it each time.
+        live = bytearray(b"\xff") * ((self.size + 7) // 8)
         for _, offset, deleted in self._segments:
             for n in deleted:
-                live &= ~(1 << (offset + n))
-        return live
+                n += offset
+                live[n >> 3] &= ~(1 << (n & 7))
+        return int.from_bytes(live, "little") & ((1 << self.size) - 1)
 
     # -- matching and ranking --------------------------------------------------------------
 

@@ -8,9 +8,13 @@ counts use every filter but its own. When few documents match, counting walks th
 their value ids instead.
 
 The per-segment data comes from the engine's facet files (saved beside each segment); a
-value's index-wide bitmap is assembled from the segments' bitmaps the first time it is
-needed and kept for the life of the searcher. Facets are named as in the registry; the
-pseudo-facets "month" and "year" count the date facet's buckets.
+value's index-wide bitmap is assembled from the segments' bitmaps or document numbers the
+first time it is needed and kept for the life of the searcher. Only common values get one
+when a facet is counted: a value held by fewer than ``DENSE_SHARE`` of the documents is
+counted from its document numbers (or by walking the matching documents), so that a facet
+of 100,000 rare actors over a million documents does not hold 100,000 bitmaps of 125 KB.
+Facets are named as in the registry; the pseudo-facets "month" and "year" count the date
+facet's buckets.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import bisect
 import datetime as dt
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 
 from .. import model
+from ..engine import facet_columns
 from ..engine.facet_files import SegmentFacets, docnums_in, mask_from_docnums
 from ..registry import DATE, FacetRegistry, FacetSpec
 
@@ -29,6 +35,10 @@ __all__ = ["FacetTable", "docnums_in", "facet_result", "mask_from_docnums"]
 
 # Below this share of matching documents, walking them beats one AND per facet value.
 SPARSE_SCOPE = 1 / 64
+#: Walking one matching document costs about as much as checking 8 document numbers of
+#: rare values, or setting up the count of one value 1/5 times: the cheaper is chosen.
+WALKED_PER_RARE = 1 / 8
+WALKED_PER_VALUE = 5
 
 
 class FacetTable:
@@ -40,12 +50,15 @@ class FacetTable:
         size: int,
         live: int,
         registry: FacetRegistry,
+        saved_merges: Callable[[str, Callable[[], dict]], dict] | None = None,
     ):
         # (segment facets, offset of its first document) in document-number order
         self.segments = segments
         self.size = size
         self.live = live
         self.registry = registry
+        # (facet, compute) -> the facet's merges, kept beside the index for the next process
+        self._saved_merges = saved_merges
         self._columns = {s.name: s.column for s in registry}
         self._columns.update(month="month", year="month")
         self._stored_names: dict[str, set[str]] = {}
@@ -53,6 +66,9 @@ class FacetTable:
         self._merges: dict[str, dict[str, str]] = {}
         self._masks: dict[tuple[str, str], int] = {}
         self._has_value: dict[str, int] = {}
+        self._counts: dict[str, Counter] = {}
+        self._dense_values: dict[str, set[str]] = {}
+        self._live_counts: dict[str, tuple[list[tuple[str, int]], int]] = {}
         self._date_cache: dict[tuple[int, int], int] = {}
         self._days: array | None = None
         self._dated: tuple[list[int], list[int]] | None = None
@@ -78,7 +94,13 @@ class FacetTable:
         if merge is None:
             spec = self.registry.get(facet)
             rule = spec.merge_values if spec is not None else None
-            merge = self._merges[facet] = rule(self._value_counts(facet)) if rule else {}
+            if rule is None:
+                merge = {}
+            elif self._saved_merges is None:
+                merge = rule(self._value_counts(facet))
+            else:
+                merge = self._saved_merges(facet, lambda: rule(self._value_counts(facet)))
+            self._merges[facet] = merge
         return merge
 
     def _value_counts(self, facet: str) -> Counter:
@@ -88,8 +110,8 @@ class FacetTable:
         for seg, _ in self.segments:
             col = seg.columns.get(column)
             if col is not None:
-                for i, n in Counter(col.ids).items():
-                    counts[col.names[i]] += n
+                for name, n in zip(col.names, col.counts, strict=True):
+                    counts[name] += n
         return counts
 
     @property
@@ -139,21 +161,51 @@ class FacetTable:
         return mask
 
     def has_value(self, facet: str) -> int:
+        """Live documents holding any value of the facet."""
         if facet not in self._has_value:
+            column = self._columns[facet]
             union = 0
-            for value in self.values(facet):
-                union |= self.mask(facet, value)
-            self._has_value[facet] = union
+            for seg, offset in self.segments:
+                col = seg.columns.get(column)
+                if col is not None:
+                    union |= col.holding() << offset
+            self._has_value[facet] = union & self.live
         return self._has_value[facet]
+
+    def _stored_counts(self, facet: str) -> Counter:
+        """Documents per facet value (deleted ones included), merged values summed."""
+        counts = self._counts.get(facet)
+        if counts is None:
+            stored = self._value_counts("month" if facet == "year" else facet)
+            merge = {} if facet == "year" else self.merges(facet)
+            counts = Counter()
+            for name, n in stored.items():
+                counts[_facet_value(facet, name, merge)] += n
+            self._counts[facet] = counts
+        return counts
+
+    def _rare_documents(self, facet: str) -> int:
+        """How many document numbers the facet's rare values hold (0 when none is rare)."""
+        dense = self._dense(facet)
+        return sum(n for v, n in self._stored_counts(facet).items() if v not in dense)
+
+    def _dense(self, facet: str) -> set[str]:
+        """The values held by at least ``DENSE_SHARE`` of the documents: counted by bitmap."""
+        dense = self._dense_values.get(facet)
+        if dense is None:
+            least = self.size * facet_columns.DENSE_SHARE
+            counts = self._stored_counts(facet)
+            dense = self._dense_values[facet] = {v for v, n in counts.items() if n >= least}
+        return dense
 
     # -- dates ------------------------------------------------------------------------------
 
     @property
     def days(self) -> array:
         if self._days is None:
-            days = array("l")
+            days = array("q")
             for seg, _ in self.segments:
-                days.extend(seg.days)
+                days.frombytes(memoryview(seg.days).cast("B"))
             self._days = days
         return self._days
 
@@ -218,18 +270,65 @@ class FacetTable:
         scope_size = scope.bit_count()
         if not scope_size:
             return [], 0
-        values = self.values(facet)
-        if scope_size < self.size * SPARSE_SCOPE or scope_size < len(values):
+        if scope == self.live:  # every document (a first page, a facet browser): kept
+            if facet not in self._live_counts:
+                self._live_counts[facet] = self._count(facet, scope, scope_size)
+            ranked, missing = self._live_counts[facet]
+            return list(ranked), missing
+        return self._count(facet, scope, scope_size)
+
+    def _count(self, facet: str, scope: int, scope_size: int) -> tuple[list, int]:
+        # (the index's values are gathered only when enough documents match to need them)
+        walk = scope_size < self.size * SPARSE_SCOPE or scope_size < len(self.values(facet))
+        dense, rare = set(), 0
+        if not walk:
+            dense, rare = self._dense(facet), self._rare_documents(facet)
+            cost = rare * WALKED_PER_RARE + len(self.values(facet)) * WALKED_PER_VALUE
+            walk = bool(rare) and cost > scope_size
+        if walk:
+            # Few matching documents, or rare values holding more documents than match:
+            # walking the matching documents is cheaper.
             counts, missing = self._count_sparse(facet, scope)
         else:
-            counts = {}
-            for v in values:
+            counts = self._count_rare(facet, scope, dense) if rare else {}
+            for v in dense:
                 c = (self.mask(facet, v) & scope).bit_count()
                 if c:
                     counts[v] = c
             missing = (scope & ~self.has_value(facet)).bit_count()
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return ranked, missing
+
+    def _count_rare(self, facet: str, scope: int, dense: set[str]) -> dict[str, int]:
+        """Counts of the values not in ``dense``, from each segment's document numbers (or
+        bitmaps: a value rare in the index can be common in one segment)."""
+        column = self._columns[facet]
+        merge = {} if facet == "year" else self.merges(facet)
+        shared = set(merge.values())  # values made of several stored values
+        counts: dict[str, int] = {}
+        for seg, offset in self.segments:
+            local = (scope >> offset) & ((1 << seg.size) - 1)
+            col = seg.columns.get(column)
+            if not local or col is None:
+                continue
+            # One character per document ("1": in scope): itemgetter then picks a value's
+            # documents in C, and str.count counts them.
+            flags = format(local, f"0{seg.size}b")[::-1]
+            found: dict[str, int] = {}  # bitmaps of the shared values' documents
+            for i, name in enumerate(col.names):
+                value = _facet_value(facet, name, merge)
+                if value in dense:
+                    continue
+                if facet == "year" or value in shared:  # a document counts once per value
+                    found[value] = found.get(value, 0) | (col.mask(i) & local)
+                elif col.is_dense(i):
+                    counts[value] = counts.get(value, 0) + (col.mask(i) & local).bit_count()
+                elif docs := col.docnums(i):
+                    picked = itemgetter(*docs)(flags) if len(docs) > 1 else flags[docs[0]]
+                    counts[value] = counts.get(value, 0) + picked.count("1")
+            for value, docs in found.items():
+                counts[value] = counts.get(value, 0) + docs.bit_count()
+        return {value: n for value, n in counts.items() if n}
 
     def _count_sparse(self, facet: str, scope: int) -> tuple[dict[str, int], int]:
         """Walk the matching documents of each segment and count their value ids."""

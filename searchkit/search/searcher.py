@@ -33,7 +33,11 @@ class SearchContext:
         self.snapshot = snapshot
         self.registry = registry
         self.table = FacetTable(
-            snapshot.facet_segments(), snapshot.size, snapshot.live_mask(), registry
+            snapshot.facet_segments(),
+            snapshot.size,
+            snapshot.live_mask(),
+            registry,
+            snapshot.saved_merges,
         )
 
     def close(self) -> None:

@@ -732,6 +732,7 @@ def plot(results: dict[int, dict], out: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     sizes = sorted(results)
     fig, axes = plt.subplots(3, 4, figsize=(16, 10.5))
@@ -748,6 +749,9 @@ def plot(results: dict[int, dict], out: Path) -> None:
         ax.set_yscale("log")
         ax.set_title(title, fontsize=10)
         ax.set_xticks(sizes, [f"{n // 1000:,}k" for n in sizes])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
     fig.suptitle(

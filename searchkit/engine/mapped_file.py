@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from whoosh.filedb.structfile import BufferFile
 
+#: The most ``peek`` copies at once.
+PEEK_BYTES = 16_384
+
 
 class _MapReader:
     """A read-only file object over a memoryview; ``read`` copies only what it returns."""
@@ -23,6 +26,13 @@ class _MapReader:
         end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
         self._pos = end
         return self._view[start:end].tobytes()
+
+    def peek(self, size: int = 0) -> bytes:
+        # pickle.load prefetches through peek() (then read()s what it used) instead of a
+        # read() per opcode: Whoosh unpickles every posting block it reads. Capped, since
+        # pickle asks for 128 KB and a block is a few.
+        start = self._pos
+        return self._view[start : start + min(max(size, 1), PEEK_BYTES)].tobytes()
 
     def readline(self, size: int = -1) -> bytes:
         view, start = self._view, self._pos

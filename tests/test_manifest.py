@@ -200,3 +200,27 @@ def test_a_rebuild_swaps_in_the_side_index_manifest(tmp_path, collection):
         report = index.update([collection], jobs=1, rebuild=True)
     assert (report.added, report.removed) == (4, 6)
     assert in_step(tmp_path / "ix")
+
+
+def test_a_process_reuses_the_manifest_it_saved_unless_the_table_moved_on(tmp_path, monkeypatch):
+    """`watch` commits every few seconds: reading every row back each time took seconds at
+    1,000,000 files. The manifest it saved is taken again, unless another process wrote."""
+    from test_index import record
+
+    from searchkit import Index
+    from searchkit.engine import manifest as manifest_module
+    from support import write_records
+
+    src = tmp_path / "src"
+    src.mkdir()
+    write_records(src / "a.jsonl", [record(1)])
+    loads = []
+    real_load = manifest_module._load_table
+    monkeypatch.setattr(manifest_module, "_load_table", lambda *a: loads.append(a) or real_load(*a))
+    with Index.create(tmp_path / "ix") as index:
+        index.update([src], jobs=1)
+        write_records(src / "b.jsonl", [record(2)])
+        assert index.update([src], jobs=1).added == 1
+        assert loads == []  # both runs used the manifest in memory
+        manifest_module._last_saved.clear()  # as if another process had written the table
+        assert (index.update([src], jobs=1).unchanged, len(loads)) == (2, 1)

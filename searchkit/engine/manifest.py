@@ -143,9 +143,19 @@ class Manifest(dict[str, FileEntry]):
         return path, entry
 
 
+#: The manifest this process last saved in each index folder. A long-lived writer (`watch`)
+#: commits every few seconds: reading a million rows back each time took seconds.
+_last_saved: dict[Path, Manifest] = {}
+
+
 def load_manifest(index_dir: Path) -> Manifest:
     """The manifest on disk, or an empty one with generation -1 if absent or unreadable."""
     db = index_dir / MANIFEST_FILE
+    # Taken as it was saved: not if it was changed since (an interrupted update's edits), nor
+    # if another process has written the table since.
+    saved = _last_saved.pop(index_dir, None)
+    if saved is not None and not saved._changed and saved.generation == _stored_generation(db):
+        return saved
     if db.exists():
         try:
             return _load_table(index_dir, db)
@@ -157,6 +167,20 @@ def load_manifest(index_dir: Path) -> Manifest:
         return Manifest(int(data["generation"]), files)
     except (OSError, ValueError, KeyError, TypeError):
         return Manifest()
+
+
+def _stored_generation(db: Path) -> int | None:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return int(row[0]) if row else None
 
 
 def _load_table(index_dir: Path, db: Path) -> Manifest:
@@ -192,6 +216,7 @@ def save_manifest(index_dir: Path, manifest: Manifest) -> None:
         (index_dir / LEGACY_MANIFEST_FILE).unlink(missing_ok=True)
     manifest._changed.clear()
     manifest._origin = index_dir
+    _last_saved[index_dir] = manifest
 
 
 def _write_table(db: Path, manifest: Manifest, whole: bool) -> None:

@@ -821,10 +821,14 @@ def plot(results: dict[int, dict], out: Path) -> None:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(title, fontsize=10)
-        ax.set_xticks(sizes, [f"{n // 1000:,}k" for n in sizes])
+        ax.set_xticks(sizes, [f"{n // 10**6}M" if n >= 10**6 else f"{n // 1000}k" for n in sizes])
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,g}"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        plain = FuncFormatter(lambda v, _: f"{v:,g}")
+        ax.yaxis.set_major_formatter(plain)
+        low, high = ax.get_ylim()
+        # Less than a decade shows no major tick: label the minor ones instead.
+        ax.yaxis.set_minor_formatter(plain if high / max(low, 1e-9) < 10 else NullFormatter())
+        ax.tick_params(axis="y", which="minor", labelsize=7)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
     fig.suptitle(

@@ -417,3 +417,20 @@ def test_declared_facets_agree_with_whoosh(cluster_url, tmp_path):
         doc = engine.search("cup").hits[0]
         assert engine.get(doc.id).facets == {"desk": ("Sport",), "tags": ("football", "cup")}
     assert expected[1][0] == 2 and expected[2][0] == 1
+
+
+def test_optimize_force_merges_and_changes_no_answer(cluster_url, seeds_index):
+    engine = open_engine(_location(cluster_url))
+    try:
+        folder = seeds_index.parent / "seeds"
+        for path in sorted(folder.iterdir())[:3]:  # a few refreshes: a few segments
+            engine.update([path], jobs=1)
+        engine.update([folder], jobs=1)
+        before = _answer(engine.search("troops", facets=("actor", "country")))
+        report = engine.optimize(1)
+        assert report.segments_after <= 1 <= report.segments_before
+        assert _answer(engine.search("troops", facets=("actor", "country"))) == before
+        assert engine.stats().segments == report.segments_after
+    finally:
+        engine.client.indices.delete(index=engine.location.index)
+        engine.close()

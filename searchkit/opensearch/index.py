@@ -363,6 +363,7 @@ class OpenSearchIndex:
         index = self.location.index
 
         def segments() -> tuple[int, int]:
+            self.client.indices.refresh(index=index)  # count what a search would read
             primaries = self.client.indices.stats(index=index, metric="docs,segments")
             primaries = primaries["_all"]["primaries"]
             return int(primaries["segments"]["count"]), int(primaries["docs"]["count"])

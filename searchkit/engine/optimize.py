@@ -17,6 +17,7 @@ as it was, and the next commit deletes the orphaned files.
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
 import time
 
@@ -70,6 +71,16 @@ def _merge_group(index_dir: str, segments: list, declared) -> object:
     return merged
 
 
+def _wait_for(result):
+    """A worker's result, waited for in short steps: an untimed wait does not wake for
+    Ctrl-C, so the merge would run on to its end."""
+    while True:
+        try:
+            return result.get(timeout=0.2)
+        except multiprocessing.TimeoutError:
+            continue
+
+
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
@@ -94,7 +105,7 @@ def optimize_store(store: Store, max_segments: int, jobs: int) -> OptimizeReport
                 pool.apply_async(_merge_group, (str(store.path), group, declared))
                 for group in sorted(merging, key=lambda g: -sum(s.doc_count_all() for s in g))
             ]
-            merged = [result.get() for result in pending]
+            merged = [_wait_for(result) for result in pending]
         except BaseException:
             pool.terminate()  # their files are orphans; the next commit deletes them
             raise

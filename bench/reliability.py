@@ -32,9 +32,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from crash_harness import (  # noqa: E402
     clean_build,
     documents_by_file,
+    files_as_built,
     kill_trial,
     make_corpus,
     phase_of,
+    problems_after_kill,
     run_index,
     snapshot,
 )
@@ -83,6 +85,31 @@ SYNTAX = [
 ]
 
 
+class Tally:
+    """What a series of kill trials found: survivors, failures, where the kills landed."""
+
+    def __init__(self) -> None:
+        self.trials = self.survived = 0
+        self.failures: list = []
+        self.phases: Counter = Counter()
+
+    def add(self, phase: str, delay: float, problems: list[str]) -> None:
+        self.trials += 1
+        self.phases[phase] += 1
+        if problems:
+            self.failures.append((round(delay, 2), problems))
+        else:
+            self.survived += 1
+
+    def figures(self) -> dict:
+        return {
+            "trials": self.trials,
+            "survived": self.survived,
+            "failures": self.failures,
+            "phases": dict(self.phases),
+        }
+
+
 def crash_trials(work: Path, trials: int, seed: int) -> dict:
     # Larger than the test's corpus, so a run lasts long enough for kills to land in
     # extraction, writing, commits and merges alike.
@@ -90,25 +117,15 @@ def crash_trials(work: Path, trials: int, seed: int) -> dict:
     clean, seconds = clean_build(work / "clean", corpus)
     expected = documents_by_file(work / "clean")
     rng = random.Random(seed)
-    survived, failures, phases = 0, [], Counter()
+    tally = Tally()
     for n in range(trials):
         index_dir = work / f"trial{n}"
         # The clean build pays one-off start-up costs: most trial runs are shorter.
         delay = rng.uniform(0.05, seconds * 0.8)
         trial = kill_trial(index_dir, corpus, delay, expected, clean, classify=True)
-        phases[trial.phase] += 1
-        if trial.problems:
-            failures.append((round(trial.delay, 2), trial.problems))
-        else:
-            survived += 1
+        tally.add(trial.phase, trial.delay, trial.problems)
         shutil.rmtree(index_dir)
-    return {
-        "trials": trials,
-        "survived": survived,
-        "failures": failures,
-        "clean_build_s": round(seconds, 2),
-        "phases": dict(phases),
-    }
+    return {**tally.figures(), "clean_build_s": round(seconds, 2)}
 
 
 def _searchkit(*args: str) -> subprocess.Popen:
@@ -125,17 +142,6 @@ def _searchkit(*args: str) -> subprocess.Popen:
 def _kill(proc: subprocess.Popen) -> None:
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-
-
-def _verify(index_dir: Path, expected: dict[str, set]) -> list[str]:
-    """`check` passes and every file's documents are all there or all absent, as built."""
-    report = Index.check(index_dir)
-    problems = [f"check: {p}" for p in report.problems]
-    if report.healthy:
-        for path, docs in documents_by_file(index_dir).items():
-            if docs != expected.get(path):
-                problems.append(f"{path}: {len(docs)} documents differ from a clean build")
-    return problems
 
 
 def merge_trials(work: Path, trials: int, seed: int) -> dict:
@@ -157,7 +163,7 @@ def merge_trials(work: Path, trials: int, seed: int) -> dict:
     seconds = time.perf_counter() - started
     shutil.rmtree(scratch)
     rng = random.Random(seed)
-    survived, failures, phases = 0, [], Counter()
+    tally = Tally()
     for n in range(trials):
         index_dir = work / f"merge{n}"
         shutil.copytree(base, index_dir)
@@ -170,8 +176,7 @@ def merge_trials(work: Path, trials: int, seed: int) -> dict:
             # py-spy pauses it to read its stack; the kill follows at once.
             phase = "committing" if phase_of(proc.pid) == "commit" else "merging"
             _kill(proc)
-        phases[phase] += 1
-        problems = _verify(index_dir, expected)
+        problems = problems_after_kill(index_dir, expected)
         again = _searchkit("--index", str(index_dir), "optimize", "--segments", "2")
         _, err = again.communicate()
         if again.returncode != 0:
@@ -181,16 +186,10 @@ def merge_trials(work: Path, trials: int, seed: int) -> dict:
         with Index.open(index_dir) as index:
             if index.stats(facet_limit=0).segments > 2:
                 problems.append("optimize after the kill left more than 2 segments")
-        if problems:
-            failures.append((round(delay, 2), problems))
-        else:
-            survived += 1
+        tally.add(phase, delay, problems)
         shutil.rmtree(index_dir)
     return {
-        "trials": trials,
-        "survived": survived,
-        "failures": failures,
-        "phases": dict(phases),
+        **tally.figures(),
         "segments": segments_before,
         "documents": sum(len(d) for d in expected.values()),
         "merge_s": round(seconds, 2),
@@ -214,12 +213,9 @@ def watch_trials(work: Path, trials: int, seed: int) -> dict:
     _, err = proc.communicate()
     assert proc.returncode == 0, err
     clean = snapshot(work / "clean")
-    expected = {
-        path.replace(str(full / "corpus"), "{root}"): docs
-        for path, docs in documents_by_file(work / "clean").items()
-    }
+    expected = files_as_built(work / "clean", full / "corpus")
     rng = random.Random(seed)
-    survived, failures, phases = 0, [], Counter()
+    tally = Tally()
     for n in range(trials):
         folder = work / f"watched{n}"
         shutil.copytree(corpus, folder)
@@ -230,37 +226,23 @@ def watch_trials(work: Path, trials: int, seed: int) -> dict:
         ready = watcher.stdout.readline()  # the first line: the initial pass is done
         shutil.copytree(burst, folder / "burst")
         delay = rng.uniform(0.0, 12.0)
-        started = time.perf_counter()
-        commits = 0
-        while time.perf_counter() - started < delay:
-            time.sleep(0.01)
+        time.sleep(delay)
         _kill(watcher)
         commits = sum(1 for line in (watcher.stdout.read() or "").splitlines() if line.strip())
-        phases["before the first commit" if commits == 0 else "after a commit"] += 1
-        ours = {
-            path.replace(str(folder), "{root}"): docs
-            for path, docs in documents_by_file(index_dir).items()
-        }
+        phase = "before the first commit" if commits == 0 else "after a commit"
         problems = [] if ready else ["watch printed nothing before the burst"]
-        report = Index.check(index_dir)
-        problems += [f"check: {p}" for p in report.problems]
-        for path, docs in ours.items():
-            # Ids and paths name the folder; the rest must be as a clean build has it.
-            if {d[2:] for d in docs} != {d[2:] for d in expected.get(path, ())}:
-                problems.append(f"{path}: {len(docs)} documents differ from a clean build")
+        # Ids and paths name the folder; the rest must be as a clean build has it.
+        problems += problems_after_kill(index_dir, expected, folder)
         rerun = run_index(index_dir, folder)
         _, err = rerun.communicate()
         if rerun.returncode != 0:
             problems.append(f"index after the kill failed ({rerun.returncode}): {err[-300:]}")
         elif _content(snapshot(index_dir)) != _content(clean):
             problems.append("after `index` the documents differ from a clean build")
-        if problems:
-            failures.append((round(delay, 2), problems))
-        else:
-            survived += 1
+        tally.add(phase, delay, problems)
         shutil.rmtree(index_dir)
         shutil.rmtree(folder)
-    return {"trials": trials, "survived": survived, "failures": failures, "phases": dict(phases)}
+    return tally.figures()
 
 
 def _reader(index_dir: str, stop_at: float, out) -> None:

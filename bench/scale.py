@@ -293,28 +293,35 @@ def time_queries(run: Callable[[BenchQuery], object], queries: Sequence[BenchQue
 
 
 def run_cli(args: list[str], cwd: Path = REPO) -> tuple[float, float, subprocess.CompletedProcess]:
-    """A whole ``python -m searchkit`` process: (wall ms, its peak RSS in MB, the result).
+    """A whole ``python -m searchkit`` process: (wall ms, its peak RSS in MB, the result)."""
+    ms, rss, _, result = timed_cli(args, cwd)
+    return ms, rss, result
 
-    A small parent process runs it, so the RSS is the CLI's own and not this process's
-    largest child so far."""
+
+def timed_cli(args: list[str], cwd: Path = REPO):
+    """A whole ``python -m searchkit`` process: (wall ms, peak RSS in MB, CPU seconds of it
+    and its workers, the result).
+
+    A small parent process runs it, so the RSS is the CLI's own (or its largest worker's)
+    and not this process's largest child so far."""
     probe = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
         "r = subprocess.run(sys.argv[1:], capture_output=True)\n"
         "ms = (time.perf_counter() - t) * 1000\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "sys.stderr.buffer.write(r.stderr)\n"
         "sys.stdout.buffer.write(r.stdout)\n"
-        "print(f'\\n{ms} {rss} {r.returncode}')\n"
+        "print(f'\\n{ms} {u.ru_maxrss / 1024} {u.ru_utime + u.ru_stime} {r.returncode}')\n"
     )
     command = [sys.executable, "-c", probe, sys.executable, "-m", "searchkit", *args]
     done = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
     out, _, figures = done.stdout.rstrip("\n").rpartition("\n")
-    ms, rss, code = figures.split()
+    ms, rss, cpu, code = figures.split()
     result = subprocess.CompletedProcess(args, int(code), out, done.stderr)
     if result.returncode not in (0, 1):  # 1: no hits
         raise RuntimeError(f"searchkit {shlex.join(args)} exited {code}: {done.stderr[-500:]}")
-    return float(ms), float(rss), result
+    return float(ms), float(rss), float(cpu), result
 
 
 # ---- searchkit ----------------------------------------------------------------------------
@@ -510,29 +517,9 @@ def cli_build(index_dir: Path, tree: Path) -> BuildFigures:
     detection, --jobs = the CPU count), in its own process: wall, CPU of the process and its
     workers, and the largest of their peak RSS."""
     fresh_dir(index_dir)
-    probe = (
-        "import json, resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "ms = (time.perf_counter() - t) * 1000\n"
-        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(json.dumps({'ms': ms, 'cpu': u.ru_utime + u.ru_stime, 'rss': u.ru_maxrss / 1024,"
-        " 'code': r.returncode, 'out': r.stdout, 'err': r.stderr[-2000:]}))\n"
-    )
-    command = [sys.executable, "-c", probe, sys.executable, "-m", "searchkit"]
-    command += ["--index", str(index_dir), "index", str(tree), "--json"]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
-    figures = json.loads(done.stdout)
-    if figures["code"] != 0:
-        raise RuntimeError(f"searchkit index exited {figures['code']}: {figures['err']}")
-    report = json.loads(figures["out"])
-    return BuildFigures(
-        report["added"],
-        figures["ms"] / 1000,
-        figures["cpu"],
-        size_mb(index_dir),
-        figures["rss"],
-    )
+    ms, rss, cpu, done = timed_cli(["--index", str(index_dir), "index", str(tree), "--json"])
+    report = json.loads(done.stdout)
+    return BuildFigures(report["added"], ms / 1000, cpu, size_mb(index_dir), rss)
 
 
 def cached(path: Path, reuse: bool, make: Callable):

@@ -98,6 +98,27 @@ def documents_by_file(index_dir: Path) -> dict[str, set]:
     return out
 
 
+def files_as_built(index_dir: Path, folder: Path | None = None) -> dict:
+    """Each file's documents; with ``folder``, keyed relative to it and without ids and
+    paths, to compare with a clean build of another folder."""
+    docs = documents_by_file(index_dir)
+    if folder is None:
+        return docs
+    return {p.replace(str(folder), "{root}"): {d[2:] for d in ds} for p, ds in docs.items()}
+
+
+def problems_after_kill(index_dir: Path, expected: dict, folder: Path | None = None) -> list:
+    """`check` passes, and every file's documents are all there, as a clean build has them
+    (``expected``, from ``files_as_built``), or all absent."""
+    report = Index.check(index_dir)
+    problems = [f"check: {p}" for p in report.problems]
+    if report.healthy:
+        for path, docs in files_as_built(index_dir, folder).items():
+            if docs != expected.get(path):
+                problems.append(f"{path}: {len(docs)} documents differ from a clean build")
+    return problems
+
+
 def run_index(index_dir: Path, corpus: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
@@ -184,12 +205,7 @@ def kill_trial(
         proc.wait()
     problems = []
     if (index_dir / "searchkit.json").exists():
-        report = Index.check(index_dir)
-        problems += [f"check: {p}" for p in report.problems]
-        if report.healthy:
-            for path, docs in documents_by_file(index_dir).items():
-                if docs != expected.get(path):
-                    problems.append(f"{path}: {len(docs)} documents differ from a clean build")
+        problems += problems_after_kill(index_dir, expected)
     rerun = run_index(index_dir, corpus)
     _, err = rerun.communicate()
     if rerun.returncode != 0:

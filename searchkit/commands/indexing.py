@@ -8,7 +8,15 @@ import sys
 import click
 
 from ..errors import ExitCode, UsageError
-from .options import Context, echo, global_options, output_format, output_options
+from .options import (
+    Context,
+    echo,
+    global_options,
+    jobs_option,
+    lock_timeout_option,
+    output_format,
+    output_options,
+)
 
 
 class _ProgressBar:
@@ -34,20 +42,8 @@ class _ProgressBar:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--rebuild", is_flag=True, help="Re-extract every file, as if starting empty.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(0, 64),
-    default=0,
-    help="Extraction worker processes (default: the CPU count).",
-)
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(0),
-    default=10.0,
-    show_default=True,
-    help="Seconds to wait for another writer to finish.",
-)
+@jobs_option("Extraction")
+@lock_timeout_option
 @click.option(
     "--batch-size",
     type=click.IntRange(1),
@@ -116,20 +112,8 @@ def index_command(obj: Context, paths, prune, rebuild, jobs, lock_timeout, batch
     show_default=True,
     help="Merge until the index has at most this many segments.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(0, 64),
-    default=0,
-    help="Merging worker processes (default: the CPU count).",
-)
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(0),
-    default=10.0,
-    show_default=True,
-    help="Seconds to wait for another writer to finish.",
-)
+@jobs_option("Merging")
+@lock_timeout_option
 @output_options("json")
 @global_options
 @click.pass_obj
@@ -137,7 +121,7 @@ def optimize(obj: Context, max_segments: int, jobs: int, lock_timeout: float, **
     """Merge the index's segments into fewer, larger ones, so searches answer faster.
 
     Updates add segments; a large index built or grown in many runs has hundreds. Merging
-    rewrites the documents of the segments it merges (about 2.5 ms of CPU each, spread over
+    rewrites the documents of the segments it merges (about 3 ms of CPU each, spread over
     --jobs processes) and drops deleted documents for good. Searches keep answering
     meanwhile; an interrupted run leaves the index as it was.
 

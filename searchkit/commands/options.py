@@ -48,6 +48,27 @@ def _insecure(ctx: click.Context, param, value):
     return value
 
 
+def jobs_option(workers: str):
+    """``--jobs/-j``: how many worker processes, 0 for the CPU count."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(0, 64),
+        default=0,
+        help=f"{workers} worker processes (default: the CPU count).",
+    )
+
+
+#: ``--lock-timeout``, for the commands that write.
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for another writer to finish.",
+)
+
+
 def global_options(fn):
     """--index, --config and --debug: accepted before the command name (on the group) and
     after it (on each command), since users type them both ways."""

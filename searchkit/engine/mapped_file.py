@@ -37,8 +37,12 @@ class _MapReader:
     def readline(self, size: int = -1) -> bytes:
         view, start = self._view, self._pos
         end = len(view) if size is None or size < 0 else min(start + size, len(view))
-        newline = bytes(view[start:end]).find(b"\n")  # pickle reads lines only in headers
-        return self.read(end - start if newline < 0 else newline + 1)
+        # Searched a page at a time: a line is short, the rest of the sub-file may not be.
+        for page in range(start, end, PEEK_BYTES):
+            newline = view[page : min(page + PEEK_BYTES, end)].tobytes().find(b"\n")
+            if newline >= 0:
+                return self.read(page + newline + 1 - start)
+        return self.read(end - start)
 
     def seek(self, position: int, whence: int = 0) -> int:
         if whence == 1:

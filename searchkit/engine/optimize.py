@@ -3,7 +3,7 @@
 Every update adds segments, and each one costs every search a term lookup per query word,
 so a 1,000,000-document index built in 5,000-document segments answers slower than the
 same documents in a few large ones. Commits merge only small segments (``merging``): Whoosh
-merges in pure Python, about 2.5 ms of CPU per document, which an update of a few files
+merges in pure Python, about 3 ms of CPU per document, which an update of a few files
 must not pay. ``optimize`` pays it once, on request.
 
 The plan packs the segments into ``max_segments`` groups of similar size (a segment larger
@@ -17,13 +17,12 @@ as it was, and the next commit deletes the orphaned files.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import time
 
 from ..model import OptimizeReport
 from ..registry import FacetRegistry
-from .segments import _pool_context, save_new_segment_facets
+from .segments import save_new_segment_facets, worker_context
 from .store import Store, read_declared_facets
 
 #: Segments an optimized index keeps, unless the caller asks for another number.
@@ -71,16 +70,6 @@ def _merge_group(index_dir: str, segments: list, declared) -> object:
     return merged
 
 
-def _wait_for(result):
-    """A worker's result, waited for in short steps: an untimed wait does not wake for
-    Ctrl-C, so the merge would run on to its end."""
-    while True:
-        try:
-            return result.get(timeout=0.2)
-        except multiprocessing.TimeoutError:
-            continue
-
-
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
@@ -98,14 +87,14 @@ def optimize_store(store: Store, max_segments: int, jobs: int) -> OptimizeReport
     if not merging:
         return OptimizeReport(len(segments), len(segments), 0, 0, _ms_since(started))
     declared = read_declared_facets(store.path)
-    context = _pool_context()
+    context = worker_context()
     with context.Pool(max(1, min(jobs, len(merging))), initializer=_ignore_interrupts) as pool:
         try:
             pending = [
                 pool.apply_async(_merge_group, (str(store.path), group, declared))
                 for group in sorted(merging, key=lambda g: -sum(s.doc_count_all() for s in g))
             ]
-            merged = [_wait_for(result) for result in pending]
+            merged = [result.get() for result in pending]
         except BaseException:
             pool.terminate()  # their files are orphans; the next commit deletes them
             raise

@@ -174,7 +174,7 @@ def _worker_main(conn, index_dir: str, settings: IndexSettings, config: ExtractC
             conn.send(("error", exc))
 
 
-def _pool_context():
+def worker_context():
     if sys.platform == "win32":
         return multiprocessing.get_context("spawn")
     # fork is unsafe once threads run (3.12+ warns); forkserver keeps workers clean.
@@ -215,7 +215,7 @@ class WorkerPool:
 
     def _start(self) -> None:
         if not self._workers:
-            context = _pool_context()
+            context = worker_context()
             self._workers = [_Worker(context, *self._args) for _ in range(self.jobs)]
 
     @property
